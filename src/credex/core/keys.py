@@ -78,8 +78,14 @@ class Ed25519Signer:
         return cls(key, controller=controller, verification_method=verification_method)
 
     @classmethod
-    def generate(cls, **kwargs: str) -> Ed25519Signer:
-        return cls(ed25519.Ed25519PrivateKey.generate(), **kwargs)  # type: ignore[arg-type]
+    def generate(
+        cls, *, controller: str | None = None, verification_method: str | None = None
+    ) -> Ed25519Signer:
+        return cls(
+            ed25519.Ed25519PrivateKey.generate(),
+            controller=controller,
+            verification_method=verification_method,
+        )
 
     @property
     def public_key(self) -> PublicKey:
