@@ -1,0 +1,3 @@
+from credex.cli import main
+
+main()

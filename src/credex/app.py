@@ -1,0 +1,52 @@
+"""The FastAPI application factory: settings, database, problem handlers, middleware, routers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from credex import __version__
+from credex.auth.router import router as tokens_router
+from credex.db import migrate
+from credex.db.session import Database
+from credex.logging import configure_logging
+from credex.middleware import RequestContextMiddleware
+from credex.ops.router import router as ops_router
+from credex.problems import PROBLEM_JSON, install_problem_handlers
+from credex.settings import Settings, get_settings
+
+_PROBLEM: dict[str, Any] = {
+    "content": {PROBLEM_JSON: {}},
+    "description": "RFC 9457 problem details",
+}
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _PROBLEM,
+    401: _PROBLEM,
+    403: _PROBLEM,
+    404: _PROBLEM,
+    422: _PROBLEM,
+    500: _PROBLEM,
+}
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.check_production_safety()
+    configure_logging(settings.log_level, settings.log_format)
+    app = FastAPI(
+        title="credex",
+        version=__version__,
+        summary="Issue and verify EU micro-credentials as Open Badges 3.0 / W3C VC 2.0",
+        responses=COMMON_RESPONSES,
+    )
+    app.state.settings = settings
+    app.state.db = database or Database.from_url(
+        settings.database_url, pool_size=settings.db_pool_size
+    )
+    app.state.migration_head = migrate.head_revision(settings.database_url)
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware, base_url=settings.base_url)
+    app.include_router(ops_router)
+    app.include_router(tokens_router)
+    return app

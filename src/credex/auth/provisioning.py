@@ -1,0 +1,27 @@
+"""Checks before minting a token for an issuer or learner from the command line."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from credex.errors import InvalidInput, field_error
+
+
+def check_token_target(
+    session: Session, role: str, issuer_id: uuid.UUID | None, email: str | None
+) -> str | None:
+    """Validate the binding a role needs; returns the normalized learner email, if any."""
+    del session  # the issuer table arrives with the issuer model; then existence is checked
+    if role == "issuer" and issuer_id is None:
+        raise InvalidInput(
+            "--issuer is required for issuer tokens", errors=[field_error("/issuer", "required")]
+        )
+    if role == "learner":
+        if not email or "@" not in email:
+            raise InvalidInput(
+                "--email is required for learner tokens", errors=[field_error("/email", "required")]
+            )
+        return email.strip().lower()
+    return None

@@ -1,0 +1,105 @@
+"""Create, authenticate, list and revoke API tokens.
+
+Tokens are `cx_` + 43 url-safe characters (256 random bits). Only SHA-256 hashes are stored, so a
+database leak does not leak usable tokens; a constant-time lookup by hash avoids timing oracles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from credex.auth.principal import Principal, Role
+from credex.db.base import utcnow
+from credex.db.models import ApiToken
+from credex.errors import InvalidInput, NotFound, Unauthorized, field_error
+
+TOKEN_PREFIX = "cx_"  # noqa: S105 - a public prefix, not a secret
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A freshly created token: the secret is only ever available here."""
+
+    token: str
+    row: ApiToken
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(
+    session: Session,
+    *,
+    role: Role,
+    name: str,
+    issuer_id: uuid.UUID | None = None,
+    learner_email: str | None = None,
+    expires_at: datetime | None = None,
+) -> IssuedToken:
+    if role == "issuer" and issuer_id is None:
+        raise InvalidInput(
+            "an issuer token needs an issuer", errors=[field_error("/issuer_id", "required")]
+        )
+    if role == "learner" and not learner_email:
+        raise InvalidInput(
+            "a learner token needs an email", errors=[field_error("/email", "required")]
+        )
+    if not name.strip():
+        raise InvalidInput(
+            "a token needs a name", errors=[field_error("/name", "must not be empty")]
+        )
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        name=name.strip(),
+        role=role,
+        token_hash=hash_token(token),
+        prefix=token[:10],
+        issuer_id=issuer_id if role == "issuer" else None,
+        learner_email=learner_email if role == "learner" else None,
+        expires_at=expires_at,
+    )
+    session.add(row)
+    session.flush()
+    return IssuedToken(token=token, row=row)
+
+
+def authenticate(session: Session, token: str, *, touch_after: timedelta) -> Principal:
+    """Resolve a bearer token to a principal, or raise Unauthorized (never saying why)."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
+        raise Unauthorized("invalid or expired token")
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    now = utcnow()
+    if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at <= now):
+        raise Unauthorized("invalid or expired token")
+    # Record use, but at most once per interval: a write on every request would serialize them.
+    if row.last_used_at is None or now - row.last_used_at >= touch_after:
+        row.last_used_at = now
+    return principal_for(row)
+
+
+def principal_for(row: ApiToken) -> Principal:
+    return Principal(
+        token_id=row.id,
+        role=row.role,  # type: ignore[arg-type]
+        name=row.name,
+        issuer_id=row.issuer_id,
+        learner_email=row.learner_email,
+    )
+
+
+def revoke_token(session: Session, token_id: uuid.UUID, *, caller: Principal) -> ApiToken:
+    """Revoke a token: admins any, others only their own (others' tokens are invisible: 404)."""
+    row = session.get(ApiToken, token_id)
+    if row is None or not (caller.is_admin or row.id == caller.token_id):
+        raise NotFound("no such token")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+    return row

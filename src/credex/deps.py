@@ -1,0 +1,96 @@
+"""FastAPI dependencies as `Annotated` aliases: the session (unit of work) and the caller.
+
+The session dependency has `scope="function"`: its exit code (commit or rollback) runs right after
+the endpoint returns and BEFORE the response is sent, so a failed commit becomes an error response
+instead of a 201 for data that was never stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from credex.auth.principal import Principal
+from credex.auth.tokens import authenticate
+from credex.db.session import Database
+from credex.errors import Forbidden, Unauthorized
+from credex.settings import Settings
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.db
+    return database
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with get_database(request).unit_of_work() as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def _bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise Unauthorized("use 'Authorization: Bearer <token>'")
+    return value.strip()
+
+
+def get_principal(request: Request, session: SessionDep, settings: SettingsDep) -> Principal:
+    token = _bearer_token(request)
+    if token is None:
+        raise Unauthorized("this endpoint needs a bearer token")
+    touch = timedelta(seconds=settings.token_last_used_resolution_seconds)
+    principal = authenticate(session, token, touch_after=touch)
+    request.state.principal = principal
+    return principal
+
+
+def get_optional_principal(
+    request: Request, session: SessionDep, settings: SettingsDep
+) -> Principal | None:
+    if "authorization" not in request.headers:
+        return None
+    return get_principal(request, session, settings)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+OptionalPrincipal = Annotated[Principal | None, Depends(get_optional_principal)]
+
+
+def require_admin(principal: CurrentPrincipal) -> Principal:
+    if not principal.is_admin:
+        raise Forbidden("this action needs an admin token")
+    return principal
+
+
+def require_issuer(principal: CurrentPrincipal) -> Principal:
+    """Issuer tokens (and admins acting for an issuer) may use issuer endpoints."""
+    if principal.role not in ("issuer", "admin"):
+        raise Forbidden("this action needs an issuer token")
+    return principal
+
+
+def require_learner(principal: CurrentPrincipal) -> Principal:
+    if principal.role != "learner":
+        raise Forbidden("this action needs a learner token")
+    return principal
+
+
+AdminPrincipal = Annotated[Principal, Depends(require_admin)]
+IssuerPrincipal = Annotated[Principal, Depends(require_issuer)]
+LearnerPrincipal = Annotated[Principal, Depends(require_learner)]

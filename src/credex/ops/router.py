@@ -1,0 +1,48 @@
+"""`/health` says the process is alive; `/ready` that the database answers and is migrated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic.runtime.migration import MigrationContext
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from credex.db.session import Database
+from credex.errors import NotFound
+from credex.problems import PROBLEM_DOCS
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/ready", responses={503: {"description": "not ready"}})
+def ready(request: Request) -> JSONResponse:
+    database: Database = request.app.state.db
+    checks: dict[str, Any] = {}
+    head = request.app.state.migration_head
+    try:
+        with database.session() as session:
+            session.execute(text("SELECT 1"))
+            current = MigrationContext.configure(session.connection()).get_current_revision()
+        checks["database"] = "ok"
+        checks["migrations"] = "ok" if current == head else f"at {current}, head is {head}"
+    except Exception as exc:  # readiness must report, not raise
+        checks["database"] = f"unreachable: {type(exc).__name__}"
+        checks["migrations"] = "unknown"
+    ok = all(value == "ok" for value in checks.values())
+    return JSONResponse(
+        {"status": "ready" if ok else "not ready", "checks": checks}, 200 if ok else 503
+    )
+
+
+@router.get("/problems/{slug}", include_in_schema=False)
+def problem_doc(slug: str) -> dict[str, str]:
+    if slug not in PROBLEM_DOCS:
+        raise NotFound(f"no problem type {slug!r}")
+    return {"type": slug, "description": PROBLEM_DOCS[slug]}

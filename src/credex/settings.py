@@ -1,0 +1,108 @@
+"""Service settings from `CREDEX_*` environment variables or a `.env` file.
+
+Development runs with zero configuration (SQLite file, generated key-encryption key kept next to
+the database). Production refuses to start with development secrets or without a key-encryption
+key, because a service that silently signs with throw-away keys is worse than one that stops.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+DEV_SECRET_KEY = "dev-insecure-secret-change-me"  # noqa: S105 - the refused default
+KEK_FILE_NAME = ".credex-kek"
+
+
+class SettingsError(RuntimeError):
+    """The configuration is unsafe or incomplete for the chosen environment."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CREDEX_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production", "test"] = "development"
+    database_url: str = "sqlite:///./credex.db"
+    base_url: str = "http://localhost:8000"
+    key_encryption_key: str | None = Field(
+        default=None, description="base64url-encoded 32-byte AES key that encrypts private keys"
+    )
+    secret_key: str = DEV_SECRET_KEY
+    log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"
+    workers: int = Field(default=1, ge=1, le=64)
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    verify_rate_limit_per_minute: int = Field(default=120, ge=1)
+    fetch_allow_private: bool = Field(
+        default=False, description="let the remote fetcher reach private/loopback hosts (tests)"
+    )
+    token_last_used_resolution_seconds: int = 60
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return make_url(self.database_url).get_backend_name() == "sqlite"
+
+    def kek_path(self) -> Path:
+        """Where the development key-encryption key lives: next to the SQLite file."""
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return Path(url.database).resolve().parent / KEK_FILE_NAME
+        return Path.cwd() / KEK_FILE_NAME
+
+    def check_production_safety(self) -> None:
+        """Refuse to run in production with development secrets or no key-encryption key."""
+        if self.env != "production":
+            return
+        problems = []
+        if not self.key_encryption_key:
+            problems.append("CREDEX_KEY_ENCRYPTION_KEY is required in production")
+        if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
+            problems.append("CREDEX_SECRET_KEY must be set to a random value of 32+ characters")
+        if problems:
+            raise SettingsError("; ".join(problems))
+
+    def resolve_key_encryption_key(self) -> bytes:
+        """The 32-byte KEK: from settings, else (development/test only) from a 0600 file."""
+        if self.key_encryption_key:
+            return decode_kek(self.key_encryption_key)
+        if self.env == "production":
+            raise SettingsError("CREDEX_KEY_ENCRYPTION_KEY is required in production")
+        path = self.kek_path()
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(generate_kek())
+        return decode_kek(path.read_text().strip())
+
+
+def generate_kek() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+
+
+def decode_kek(value: str) -> bytes:
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except ValueError as exc:
+        raise SettingsError("the key-encryption key is not valid base64url") from exc
+    if len(raw) != 32:
+        raise SettingsError("the key-encryption key must decode to 32 bytes")
+    return raw
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

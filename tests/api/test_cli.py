@@ -1,0 +1,60 @@
+"""The `credex` command line, run as a user would, on its own database file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from credex.app import create_app
+from credex.cli import app as cli
+from credex.settings import Settings, get_settings
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("CREDEX_DATABASE_URL", url)
+    monkeypatch.setenv("CREDEX_BASE_URL", "http://testserver")
+    monkeypatch.chdir(tmp_path)
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+
+
+def test_token_create_prints_token_on_last_line_and_it_works(cli_env: str) -> None:
+    result = CliRunner().invoke(cli, ["token", "create", "--role", "admin", "--name", "ops"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    assert token.startswith("cx_")
+    settings = Settings(_env_file=None, database_url=cli_env, base_url="http://testserver")  # type: ignore[call-arg]
+    with TestClient(create_app(settings)) as client:
+        me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200
+    assert me.json()["name"] == "ops"
+
+
+def test_token_create_rejects_bad_usage(cli_env: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["token", "create", "--role", "root"]).exit_code == 2
+    assert runner.invoke(cli, ["token", "create", "--role", "learner"]).exit_code == 2
+    assert (
+        runner.invoke(cli, ["token", "create", "--role", "issuer", "--issuer", "x"]).exit_code == 2
+    )
+
+
+def test_db_upgrade_and_demo_are_idempotent(cli_env: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    first = runner.invoke(cli, ["demo"])
+    second = runner.invoke(cli, ["demo"])
+    assert first.exit_code == second.exit_code == 0
+    assert "already loaded" in second.output
+    current = runner.invoke(cli, ["db", "current"]).output
+    assert current.splitlines()[0].removeprefix("current: ") == current.splitlines()[
+        1
+    ].removeprefix("head: ")
