@@ -33,7 +33,7 @@ def alembic_config(url: str, connection: Connection | None = None) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head", *, connection: Connection | None = None) -> None:
+def upgrade(url: str, revision: str = "heads", *, connection: Connection | None = None) -> None:
     command.upgrade(alembic_config(url, connection), revision)
 
 
@@ -42,9 +42,16 @@ def downgrade(url: str, revision: str, *, connection: Connection | None = None) 
 
 
 def head_revision(url: str) -> str | None:
-    return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    """The head revision(s), comma-joined when branches have not been merged yet."""
+    heads = ScriptDirectory.from_config(alembic_config(url)).get_heads()
+    return ",".join(sorted(heads)) or None
+
+
+def revision_of(connection: Connection) -> str | None:
+    heads = MigrationContext.configure(connection).get_current_heads()
+    return ",".join(sorted(heads)) or None
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return revision_of(connection)

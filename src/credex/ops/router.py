@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from alembic.runtime.migration import MigrationContext
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from credex.db import migrate
 from credex.db.session import Database
 from credex.errors import NotFound
 from credex.problems import PROBLEM_DOCS
@@ -29,7 +29,7 @@ def ready(request: Request) -> JSONResponse:
     try:
         with database.session() as session:
             session.execute(text("SELECT 1"))
-            current = MigrationContext.configure(session.connection()).get_current_revision()
+            current = migrate.revision_of(session.connection())
         checks["database"] = "ok"
         checks["migrations"] = "ok" if current == head else f"at {current}, head is {head}"
     except Exception as exc:  # readiness must report, not raise
