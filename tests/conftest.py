@@ -113,3 +113,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres_only" in item.keywords:
             item.add_marker(skip)
+
+
+pytest_plugins = ["tests.browser"]
