@@ -1,0 +1,242 @@
+"""RDF Dataset Canonicalization (RDFC-1.0) of JSON-LD documents, as canonical N-Quads.
+
+pyld turns the document into RDF (after data-loss detection, see `credex.core.jsonld`); the quads
+go straight into a `pyoxigraph.Dataset` as terms, are canonicalized with RDFC-1.0 and written in
+canonical N-Quads form (https://www.w3.org/TR/rdf-canon/#canonical-quads): one quad per line,
+each ended by U+000A, sorted in code point order. Oxigraph escapes literals the way canonical
+N-Triples requires (https://www.w3.org/TR/rdf12-n-triples/#canonical-ntriples):
+`\\b \\t \\n \\f \\r \\" \\\\` as ECHAR, the other C0 controls and U+007F as upper-case
+`\\uXXXX`, everything else raw; pyld's own N-Quads writer does not, which breaks signatures
+over such strings.
+
+RDFC-1.0 is exponential in the worst case (https://www.w3.org/TR/rdf-canon/#dataset-poisoning),
+so the cost of a dataset is estimated first and hostile shapes are refused with
+`CanonicalizationError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import defaultdict
+from typing import Any
+
+from pyoxigraph import (
+    BaseDirection,
+    BlankNode,
+    CanonicalizationAlgorithm,
+    Dataset,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+)
+
+from credex.core.errors import CanonicalizationError
+from credex.core.jsonld import to_rdf
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+# Budgets calibrated on pyoxigraph 0.5 so that refused shapes would take more than ~50 ms:
+# permutation-weighted units (~0.5 µs each) and quads hashed while recursing (~5 µs each).
+# Ordinary credentials use neither: their blank nodes are told apart by first-degree hashes.
+COST_BUDGET = 40_000
+VISIT_BUDGET = 10_000
+_MAX_SHARED_NEIGHBOURS = 8  # 8! permutations of indistinguishable neighbours is already a lot
+_MAX_DEPTH = 200
+
+
+# RDFC-1.0 is parameterized by its hash function (rdf-canon "hash algorithm"); ecdsa-rdfc-2019
+# with P-384 keys uses SHA-384 (as its W3C test vectors show), everything else SHA-256.
+_ALGORITHMS = {
+    "sha256": CanonicalizationAlgorithm.RDFC_1_0,
+    "sha384": CanonicalizationAlgorithm.RDFC_1_0_SHA_384,
+}
+
+
+def canonicalize(doc: dict[str, Any], *, rdfc_hash: str = "sha256") -> str:
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document (raises on data loss or poison)."""
+    return canonicalize_dataset(to_rdf(doc), rdfc_hash=rdfc_hash)
+
+
+def canonicalize_hash(doc: dict[str, Any], hash_name: str = "sha256") -> bytes:
+    """`hash_name` digest of the canonical N-Quads (UTF-8), canonicalized with that same hash."""
+    canonical = canonicalize(doc, rdfc_hash=hash_name)
+    return hashlib.new(hash_name, canonical.encode("utf-8")).digest()
+
+
+def canonicalize_dataset(dataset: dict[str, list[Any]], *, rdfc_hash: str = "sha256") -> str:
+    """Canonical N-Quads of a dataset in pyld's shape ({graph name: [triples]})."""
+    algorithm = _ALGORITHMS.get(rdfc_hash)
+    if algorithm is None:
+        raise CanonicalizationError(f"RDFC-1.0 hash must be sha256 or sha384, not {rdfc_hash!r}")
+    quads, keyed = _to_quads(dataset)
+    check_canonicalization_cost(keyed)
+    canonical = Dataset(quads)
+    canonical.canonicalize(algorithm)
+    return "".join(sorted(f"{quad} .\n" for quad in canonical))
+
+
+def _to_quads(dataset: dict[str, list[Any]]) -> tuple[list[Quad], list[tuple[str, ...]]]:
+    """Oxigraph quads, plus each quad as four string keys (blank nodes as `_:id`) for costing."""
+    named: dict[str, NamedNode] = {}
+    quads: list[Quad] = []
+    keyed: list[tuple[str, ...]] = []
+
+    def node(term: dict[str, Any]) -> tuple[NamedNode | BlankNode, str]:
+        value = term["value"]
+        if term["type"] == "blank node":
+            return BlankNode(value[2:]), value
+        iri = named.get(value)
+        if iri is None:
+            iri = named[value] = NamedNode(value)
+        return iri, f"<{value}>"
+
+    def obj(term: dict[str, Any]) -> tuple[NamedNode | BlankNode | Literal, str]:
+        if term["type"] != "literal":
+            return node(term)
+        return _literal(term), json.dumps(
+            [term["value"], term.get("datatype"), term.get("language")]
+        )
+
+    try:
+        for graph_name, triples in dataset.items():
+            graph: NamedNode | BlankNode | DefaultGraph
+            if graph_name == "@default":
+                graph, graph_key = DefaultGraph(), ""
+            else:
+                kind = "blank node" if graph_name.startswith("_:") else "IRI"
+                graph, graph_key = node({"type": kind, "value": graph_name})
+            for triple in triples:
+                subject, s_key = node(triple["subject"])
+                predicate, p_key = node(triple["predicate"])
+                object_, o_key = obj(triple["object"])
+                if not isinstance(predicate, NamedNode):
+                    raise CanonicalizationError("a predicate must be an IRI")
+                quads.append(Quad(subject, predicate, object_, graph))
+                keyed.append((s_key, p_key, o_key, graph_key))
+    except ValueError as exc:  # oxigraph validates IRIs and language tags
+        raise CanonicalizationError(f"not a valid RDF term: {exc}") from exc
+    return quads, keyed
+
+
+def _literal(term: dict[str, Any]) -> Literal:
+    value, datatype, language = term["value"], term.get("datatype"), term.get("language")
+    if language:
+        direction = term.get("direction")
+        if direction:
+            base = BaseDirection.RTL if direction == "rtl" else BaseDirection.LTR
+            return Literal(value, language=language, direction=base)
+        return Literal(value, language=language)
+    if datatype and datatype not in (XSD_STRING, RDF_LANGSTRING):
+        return Literal(value, datatype=NamedNode(datatype))
+    return Literal(value)
+
+
+def check_canonicalization_cost(quads: list[tuple[str, ...]]) -> int:
+    """Refuse datasets whose RDFC-1.0 run would explode (rdf-canon "Dataset Poisoning").
+
+    Emulates where RDFC-1.0 spends its time: blank nodes with a unique first-degree hash are
+    labelled at once (Canonicalization Algorithm step 4); every other one goes through Hash
+    N-Degree Quads, which tries every permutation of neighbours sharing a related hash and
+    recurses into those not yet labelled. One representative path is followed and permutation
+    counts multiplied, so the estimate costs far less than the algorithm it guards. Returns the
+    estimated units (0 when every blank node is distinguishable by its first-degree hash).
+    """
+    mentions: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for quad in quads:
+        for term in {quad[0], quad[2], quad[3]}:
+            if term.startswith("_:"):
+                mentions[term].append(quad)
+    if not mentions:
+        return 0
+    signature = {node: _first_degree(node, found) for node, found in mentions.items()}
+    group_sizes: dict[tuple[tuple[str, ...], ...], int] = defaultdict(int)
+    for sig in signature.values():
+        group_sizes[sig] += 1
+    shared = {node for node, sig in signature.items() if group_sizes[sig] > 1}
+    if not shared:
+        return 0
+    neighbours = {
+        node: _shared_neighbours(node, mentions[node], shared, signature) for node in shared
+    }
+    estimate = _Estimate(neighbours, {node: len(mentions[node]) for node in shared})
+    total = 0
+    for node in sorted(shared):
+        total += estimate.hash_n_degree(node, {node}, depth=0)
+        if total > COST_BUDGET:
+            raise _too_complex(f"estimated cost above {COST_BUDGET}")
+    return total
+
+
+def _first_degree(node: str, quads: list[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
+    """The node's quads with itself as `_:a`, other blank nodes as `_:z` (Hash First Degree)."""
+
+    def mask(term: str) -> str:
+        if term == node:
+            return "_:a"
+        return "_:z" if term.startswith("_:") else term
+
+    return tuple(sorted(tuple(mask(term) for term in quad) for quad in quads))
+
+
+def _shared_neighbours(
+    node: str,
+    quads: list[tuple[str, ...]],
+    shared: set[str],
+    signature: dict[str, tuple[tuple[str, ...], ...]],
+) -> list[tuple[tuple[Any, ...], str]]:
+    """(related-hash key, neighbour) for neighbours without a unique label (Hash Related)."""
+    related = []
+    for quad in quads:
+        for position, term in (("s", quad[0]), ("o", quad[2]), ("g", quad[3])):
+            if term != node and term in shared:
+                predicate = quad[1] if position != "g" else ""
+                related.append(((position, predicate, signature[term]), term))
+    return related
+
+
+class _Estimate:
+    """Walks Hash N-Degree Quads once, counting visits and multiplying permutation counts."""
+
+    def __init__(
+        self, neighbours: dict[str, list[tuple[tuple[Any, ...], str]]], degree: dict[str, int]
+    ) -> None:
+        self._neighbours = neighbours
+        self._degree = degree
+        self.visits = 0  # quads hashed along the way: what long chains of look-alikes cost
+
+    def hash_n_degree(self, node: str, issued: set[str], depth: int) -> int:
+        """Estimated units for Hash N-Degree Quads of `node` given the labels in `issued`.
+
+        Related blank nodes are grouped by related hash (position, predicate, first-degree
+        hash); every permutation of a group's not-yet-labelled members is tried, then the
+        algorithm recurses into them with the grown identifier issuer.
+        """
+        self.visits += self._degree[node]
+        if self.visits > VISIT_BUDGET or depth > _MAX_DEPTH:
+            raise _too_complex("long chains of indistinguishable blank nodes")
+        groups: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+        for key, other in self._neighbours[node]:
+            if other not in groups[key]:
+                groups[key].append(other)
+        permutations = 1
+        children: list[str] = []
+        for key in sorted(groups):
+            fresh = [other for other in groups[key] if other not in issued]
+            if len(fresh) > _MAX_SHARED_NEIGHBOURS:
+                raise _too_complex(f"{len(fresh)} interchangeable blank nodes around one node")
+            permutations *= math.factorial(len(fresh))
+            issued.update(fresh)
+            children.extend(fresh)
+        below = sum(self.hash_n_degree(child, issued, depth + 1) for child in children)
+        cost = permutations * (self._degree[node] + below)
+        if cost > COST_BUDGET:
+            raise _too_complex(f"estimated cost above {COST_BUDGET}")
+        return cost
+
+
+def _too_complex(reason: str) -> CanonicalizationError:
+    return CanonicalizationError(f"graph too complex to canonicalize safely: {reason}")

@@ -1,0 +1,73 @@
+"""`sign_credential`: secure a credential as Data Integrity (eddsa-rdfc-2022) or VC-JWT.
+
+A credential is validated against the VC Data Model before signing: signing something a
+verifier must reject helps nobody, and the W3C suites expect issuers to refuse it (400/422).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal, overload
+
+from credex.core.credentials.schema import is_open_badge_credential
+from credex.core.errors import ProofGenerationError
+from credex.core.jwt import sign_jwt
+from credex.core.keys import Signer
+from credex.core.proofs import add_proof
+from credex.core.vcdm import Problem, validate_credential
+
+SignatureFormat = Literal["ldp", "jwt"]
+
+
+class InvalidCredentialError(ProofGenerationError):
+    """The unsigned credential is not a valid VC; `problems` point at each field."""
+
+    code = "MALFORMED_VALUE_ERROR"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        shown = "; ".join(f"{p.pointer or '/'}: {p.detail}" for p in problems[:5])
+        super().__init__(f"not a valid credential: {shown}")
+        self.problems = problems
+
+
+@overload
+def sign_credential(
+    credential: dict[str, Any],
+    signer: Signer,
+    *,
+    format: Literal["ldp"] = "ldp",
+    created: datetime | None = None,
+) -> dict[str, Any]: ...
+
+
+@overload
+def sign_credential(
+    credential: dict[str, Any],
+    signer: Signer,
+    *,
+    format: Literal["jwt"],
+    created: datetime | None = None,
+) -> str: ...
+
+
+def sign_credential(
+    credential: dict[str, Any],
+    signer: Signer,
+    *,
+    format: SignatureFormat = "ldp",  # noqa: A002 - the facade's documented keyword
+    created: datetime | None = None,
+) -> dict[str, Any] | str:
+    """Return a NEW signed credential (dict with a DataIntegrityProof) or a compact JWS."""
+    problems = validate_credential(credential)
+    if problems:
+        raise InvalidCredentialError(problems)
+    if format == "jwt":
+        return sign_jwt(credential, signer)
+    if format != "ldp":
+        raise ProofGenerationError(f"unknown signature format {format!r}; use 'ldp' or 'jwt'")
+    signed = add_proof(credential, signer, cryptosuite="eddsa-rdfc-2022", created=created)
+    if is_open_badge_credential(signed) and isinstance(signed.get("proof"), dict):
+        # The official OB 3.0 JSON Schema requires an array (STANDARDS gotcha G3); the proof is
+        # removed before hashing, so the container does not change what is signed.
+        signed["proof"] = [signed["proof"]]
+    return signed

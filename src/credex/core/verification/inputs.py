@@ -1,0 +1,80 @@
+"""Turn whatever a verifier was given into a credential to check.
+
+Accepted: a credential as a dict or JSON text, a VC-JWT (Compact JWS), an
+`EnvelopedVerifiableCredential` carrying a VC-JWT, and PNG/SVG images baked per OB 3.0.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+from credex.core.baking import sniff_image_format, unbake
+from credex.core.errors import ParsingError
+from credex.core.jwt import looks_like_jws
+from credex.core.verification.report import Container
+
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+_ENVELOPE_PREFIXES = ("data:application/vc+jwt,", "data:application/vc-ld+jwt,")
+
+
+@dataclass
+class ParsedInput:
+    container: Container
+    credential: dict[str, Any] | None = None
+    jwt: str | None = None
+
+
+def parse_input(data: dict[str, Any] | str | bytes) -> ParsedInput:
+    """Classify and unwrap the input; raises ParsingError with a reason a person can act on."""
+    if isinstance(data, dict):
+        return _from_object(data, "json")
+    if isinstance(data, bytes):
+        if len(data) > MAX_INPUT_BYTES:
+            raise ParsingError("input larger than 10 MB")
+        image = sniff_image_format(data)
+        if image is not None:
+            baked = unbake(data)
+            if baked.kind.startswith("ob2"):
+                raise ParsingError(
+                    "the image carries an Open Badges 2.0 assertion; "
+                    "credex verifies OB 3.0 / VC credentials"
+                )
+            if isinstance(baked.value, dict):
+                return _from_object(baked.value, image)
+            return ParsedInput(container=image, jwt=baked.value.strip())
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ParsingError("input is neither an image nor UTF-8 text") from exc
+    return _from_text(data)
+
+
+def _from_text(text: str) -> ParsedInput:
+    stripped = text.strip()
+    if looks_like_jws(stripped):
+        return ParsedInput(container="text", jwt=stripped)
+    try:
+        value = json.loads(stripped)
+    except ValueError as exc:
+        raise ParsingError(f"input is not JSON or a Compact JWS: {exc}") from exc
+    if isinstance(value, str) and looks_like_jws(value):
+        return ParsedInput(container="text", jwt=value)
+    if not isinstance(value, dict):
+        raise ParsingError("a credential must be a JSON object")
+    return _from_object(value, "json")
+
+
+def _from_object(value: dict[str, Any], container: Container) -> ParsedInput:
+    types = value.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "EnvelopedVerifiableCredential" in types:
+        envelope_id = value.get("id")
+        if isinstance(envelope_id, str):
+            for prefix in _ENVELOPE_PREFIXES:
+                if envelope_id.startswith(prefix):
+                    return ParsedInput(container=container, jwt=unquote(envelope_id[len(prefix) :]))
+        raise ParsingError("an EnvelopedVerifiableCredential needs a data:application/vc+jwt id")
+    return ParsedInput(container=container, credential=value)
