@@ -7,14 +7,23 @@ from typing import Any
 from fastapi import FastAPI
 
 from credex import __version__
+from credex.achievements.public import router as achievements_public_router
+from credex.achievements.router import router as achievements_router
 from credex.auth.router import router as tokens_router
+from credex.core.credex_context import register_credex_context
 from credex.db import migrate
 from credex.db.session import Database
+from credex.frameworks.router import router as frameworks_router
+from credex.issuers.router import router as issuers_router
 from credex.logging import configure_logging
 from credex.middleware import RequestContextMiddleware
 from credex.ops.router import router as ops_router
 from credex.problems import PROBLEM_JSON, install_problem_handlers
 from credex.settings import Settings, get_settings
+from credex.web import install_web
+from credex.web.admin_competencies import router as admin_competencies_page_router
+from credex.web.admin_frameworks import router as admin_frameworks_page_router
+from credex.web.public_frameworks import router as public_frameworks_page_router
 
 _PROBLEM: dict[str, Any] = {
     "content": {PROBLEM_JSON: {}},
@@ -41,6 +50,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         responses=COMMON_RESPONSES,
     )
     app.state.settings = settings
+    register_credex_context(settings.base_url)
     app.state.db = database or Database.from_url(
         settings.database_url, pool_size=settings.db_pool_size
     )
@@ -49,4 +59,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(RequestContextMiddleware, base_url=settings.base_url)
     app.include_router(ops_router)
     app.include_router(tokens_router)
+    app.include_router(frameworks_router)
+    install_web(app)
+    app.include_router(admin_frameworks_page_router)
+    app.include_router(admin_competencies_page_router)
+    app.include_router(public_frameworks_page_router)
+    app.include_router(issuers_router)
+    app.include_router(achievements_router)
+    app.include_router(achievements_public_router)
     return app

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from credex.achievements.demo import ensure_demo_achievements
 from credex.auth.tokens import create_token
 from credex.db.models import ApiToken
+from credex.frameworks.demo import ensure_demo_framework
+from credex.issuers.service import ensure_demo_issuer
 from credex.settings import Settings
 
 DEMO_ADMIN_TOKEN_NAME = "demo admin"  # noqa: S105 - a label
@@ -30,10 +33,17 @@ def load_demo(session: Session, settings: Settings) -> DemoResult:
     if existing is not None:
         return DemoResult(created=False, lines=["demo data already loaded"])
     issued = create_token(session, role="admin", name=DEMO_ADMIN_TOKEN_NAME)
+    framework = ensure_demo_framework(session)
+    issuer = ensure_demo_issuer(session, settings)
+    achievements = ensure_demo_achievements(session, issuer, framework)
+    issuer_token = create_token(session, role="issuer", name="demo issuer", issuer_id=issuer.id)
     return DemoResult(
         created=True,
         lines=[
             f"demo data loaded into {settings.database_url}",
+            f"framework: {framework.id} ({len(achievements)} achievements by {issuer.name})",
+            f"issuer: {issuer.id}",
+            f"demo issuer token (shown once): {issuer_token.token}",
             f"demo admin token (shown once): {issued.token}",
         ],
     )

@@ -57,11 +57,12 @@ def problem_response(
 
 
 def _pointer(loc: tuple[Any, ...]) -> dict[str, str]:
-    """Map a pydantic error location to an RFC 9457 member: body → JSON pointer, else name."""
+    """Map a pydantic error location to an RFC 9457 member: body → JSON pointer (RFC 6901
+    string form, as the services use), query/path/header → the parameter's name."""
     where, *rest = loc if loc else ("body",)
     path = "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in rest)
     if where == "body":
-        return {"pointer": "#/" + path if path else "#"}
+        return {"pointer": "/" + path if path else ""}
     kind = {"query": "parameter", "path": "parameter", "header": "header"}.get(str(where), "field")
     return {kind: path or str(where)}
 

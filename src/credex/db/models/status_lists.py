@@ -1,0 +1,45 @@
+"""Bitstring status lists (W3C Bitstring Status List v1.0), one open list per issuer at a time.
+
+Which entries are set is derived from the credentials themselves (a revoked credential's index),
+so there is one source of truth. `version` is bumped by every status change; the signed list
+credential is cached with the version it reflects and re-signed lazily when they differ.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from credex.db.base import Base, Timestamps, UUIDPrimaryKey
+
+STATUS_LIST_STATES = ("open", "full")
+
+
+class StatusList(UUIDPrimaryKey, Timestamps, Base):
+    __tablename__ = "status_lists"
+    __table_args__ = (
+        CheckConstraint("state IN ('open', 'full')", name="state_known"),
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        # New indexes come from the open list; the database keeps it to one per issuer.
+        Index(
+            "uq_status_lists_one_open",
+            "issuer_id",
+            "purpose",
+            unique=True,
+            sqlite_where=text("state = 'open'"),
+            postgresql_where=text("state = 'open'"),
+        ),
+    )
+
+    issuer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("issuers.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16), default="revocation")
+    capacity: Mapped[int]
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    version: Mapped[int] = mapped_column(default=0)
+    # The cached signed BitstringStatusListCredential, exactly as served, and what it reflects.
+    signed_version: Mapped[int | None]
+    signed_key_id: Mapped[uuid.UUID | None]
+    signed_text: Mapped[str | None] = mapped_column(Text)
+    signed_etag: Mapped[str | None] = mapped_column(String(80))

@@ -1,0 +1,1 @@
+"""Competency frameworks: API, import/export, demo data (pages live in credex.web)."""

@@ -1,0 +1,1 @@
+"""Issuing one credential: build, sign, store exactly as signed, with idempotency."""

@@ -1,0 +1,1 @@
+"""Issuers (training providers): profiles, did:web documents, keys and issuer tokens."""

@@ -1,0 +1,1 @@
+"""Durable background jobs over the database: submit, claim, process in chunks, resume."""

@@ -1,0 +1,1 @@
+"""Issuer signing keys: generation, encryption at rest, rotation, compromise and signing."""

@@ -1,0 +1,32 @@
+"""The shared web layer: templates, static files, page sign-in and HTML error pages.
+
+`install_web(app)` mounts `/static`, the sign-in routes and the HTML error handlers. Feature
+pages are routers with `route_class=PageRoute` whose templates extend `base.html`.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from credex.web.session import login_redirect
+from credex.web.session import router as session_router
+from credex.web.templating import STATIC_DIR, LoginRequired, PageError, error_page
+
+
+async def _page_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageError)
+    return error_page(request, exc)
+
+
+async def _login_required(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRequired)
+    return login_redirect(exc.next_path)
+
+
+def install_web(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_exception_handler(PageError, _page_error)
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.include_router(session_router)
