@@ -17,27 +17,16 @@ so the cost of a dataset is estimated first and hostile shapes are refused with
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections import defaultdict
 from typing import Any
 
-from pyoxigraph import (
-    BaseDirection,
-    BlankNode,
-    CanonicalizationAlgorithm,
-    Dataset,
-    DefaultGraph,
-    Literal,
-    NamedNode,
-    Quad,
-)
+from pyoxigraph import CanonicalizationAlgorithm, Dataset
 
 from credex.core.errors import CanonicalizationError
-from credex.core.jsonld import to_rdf
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from credex.core.fastcanon import canonicalize_fast
+from credex.core.jsonld import detect_data_loss, to_rdf
+from credex.core.rdf_terms import to_oxigraph_quads
 
 # Budgets calibrated on pyoxigraph 0.5 so that refused shapes would take more than ~50 ms:
 # permutation-weighted units (~0.5 µs each) and quads hashed while recursing (~5 µs each).
@@ -57,8 +46,41 @@ _ALGORITHMS = {
 
 
 def canonicalize(doc: dict[str, Any], *, rdfc_hash: str = "sha256") -> str:
-    """RDFC-1.0 canonical N-Quads of a JSON-LD document (raises on data loss or poison)."""
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document (raises on data loss or poison).
+
+    Documents whose shape repeats take the byte-identical fast path (`credex.core.fastcanon`);
+    everything it cannot prove it handles goes through pyld and oxigraph.
+    """
+    if rdfc_hash == "sha256" and fast_path.enabled:
+        canonical = canonicalize_fast(doc)
+        if canonical is not None:
+            return canonical
+    return canonicalize_general(doc, rdfc_hash=rdfc_hash)
+
+
+def check_no_data_loss(doc: dict[str, Any]) -> None:
+    """Raise DataLossError if JSON-LD expansion would drop anything from `doc`.
+
+    A fast-path template exists only for shapes that passed the same detection, so a document
+    the fast path canonicalizes has lost nothing; others get the full check.
+    """
+    if fast_path.enabled and canonicalize_fast(doc) is not None:
+        return
+    detect_data_loss(doc)
+
+
+def canonicalize_general(doc: dict[str, Any], *, rdfc_hash: str = "sha256") -> str:
+    """The reference path: pyld JSON-LD to RDF, then oxigraph RDFC-1.0."""
     return canonicalize_dataset(to_rdf(doc), rdfc_hash=rdfc_hash)
+
+
+class _FastPathSwitch:
+    """Lets benchmarks and differential tests compare both paths in one process."""
+
+    enabled = True
+
+
+fast_path = _FastPathSwitch()
 
 
 def canonicalize_hash(doc: dict[str, Any], hash_name: str = "sha256") -> bytes:
@@ -72,67 +94,11 @@ def canonicalize_dataset(dataset: dict[str, list[Any]], *, rdfc_hash: str = "sha
     algorithm = _ALGORITHMS.get(rdfc_hash)
     if algorithm is None:
         raise CanonicalizationError(f"RDFC-1.0 hash must be sha256 or sha384, not {rdfc_hash!r}")
-    quads, keyed = _to_quads(dataset)
+    quads, keyed = to_oxigraph_quads(dataset)
     check_canonicalization_cost(keyed)
     canonical = Dataset(quads)
     canonical.canonicalize(algorithm)
     return "".join(sorted(f"{quad} .\n" for quad in canonical))
-
-
-def _to_quads(dataset: dict[str, list[Any]]) -> tuple[list[Quad], list[tuple[str, ...]]]:
-    """Oxigraph quads, plus each quad as four string keys (blank nodes as `_:id`) for costing."""
-    named: dict[str, NamedNode] = {}
-    quads: list[Quad] = []
-    keyed: list[tuple[str, ...]] = []
-
-    def node(term: dict[str, Any]) -> tuple[NamedNode | BlankNode, str]:
-        value = term["value"]
-        if term["type"] == "blank node":
-            return BlankNode(value[2:]), value
-        iri = named.get(value)
-        if iri is None:
-            iri = named[value] = NamedNode(value)
-        return iri, f"<{value}>"
-
-    def obj(term: dict[str, Any]) -> tuple[NamedNode | BlankNode | Literal, str]:
-        if term["type"] != "literal":
-            return node(term)
-        return _literal(term), json.dumps(
-            [term["value"], term.get("datatype"), term.get("language")]
-        )
-
-    try:
-        for graph_name, triples in dataset.items():
-            graph: NamedNode | BlankNode | DefaultGraph
-            if graph_name == "@default":
-                graph, graph_key = DefaultGraph(), ""
-            else:
-                kind = "blank node" if graph_name.startswith("_:") else "IRI"
-                graph, graph_key = node({"type": kind, "value": graph_name})
-            for triple in triples:
-                subject, s_key = node(triple["subject"])
-                predicate, p_key = node(triple["predicate"])
-                object_, o_key = obj(triple["object"])
-                if not isinstance(predicate, NamedNode):
-                    raise CanonicalizationError("a predicate must be an IRI")
-                quads.append(Quad(subject, predicate, object_, graph))
-                keyed.append((s_key, p_key, o_key, graph_key))
-    except ValueError as exc:  # oxigraph validates IRIs and language tags
-        raise CanonicalizationError(f"not a valid RDF term: {exc}") from exc
-    return quads, keyed
-
-
-def _literal(term: dict[str, Any]) -> Literal:
-    value, datatype, language = term["value"], term.get("datatype"), term.get("language")
-    if language:
-        direction = term.get("direction")
-        if direction:
-            base = BaseDirection.RTL if direction == "rtl" else BaseDirection.LTR
-            return Literal(value, language=language, direction=base)
-        return Literal(value, language=language)
-    if datatype and datatype not in (XSD_STRING, RDF_LANGSTRING):
-        return Literal(value, datatype=NamedNode(datatype))
-    return Literal(value)
 
 
 def check_canonicalization_cost(quads: list[tuple[str, ...]]) -> int:

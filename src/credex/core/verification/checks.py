@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from credex.core.canon import check_no_data_loss
 from credex.core.credentials.identity import identity_matches
 from credex.core.credentials.schema import (
     check_subject_rule,
@@ -18,7 +19,7 @@ from credex.core.credentials.schema import (
 )
 from credex.core.credentials.vocab import OB_SCHEMA_VALIDATOR_TYPE
 from credex.core.errors import CoreError
-from credex.core.jsonld import detect_data_loss, known_context_urls
+from credex.core.jsonld import known_context_urls
 from credex.core.status_list import check_status
 from credex.core.vcdm import validate_credential, validity_window
 from credex.core.verification.context import MAX_DEPTH, VerifyContext
@@ -34,11 +35,15 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def party_id(party: Any) -> str | None:
+    """The id of an issuer or holder given as a URL or as an object with an `id`."""
+    if isinstance(party, dict):
+        party = party.get("id")
+    return party if isinstance(party, str) else None
+
+
 def issuer_id(credential: dict[str, Any]) -> str | None:
-    issuer = credential.get("issuer")
-    if isinstance(issuer, dict):
-        issuer = issuer.get("id")
-    return issuer if isinstance(issuer, str) else None
+    return party_id(credential.get("issuer"))
 
 
 def check_format(report: VerificationReport, credential: dict[str, Any]) -> None:
@@ -87,7 +92,7 @@ def check_contexts(report: VerificationReport, credential: dict[str, Any], *, si
         )
         return
     try:
-        detect_data_loss(credential)
+        check_no_data_loss(credential)
     except CoreError as exc:
         report.add("contexts", "failed", exc.detail, required=signed, problem_type=exc.problem_type)
         return
@@ -148,7 +153,11 @@ def _check_one_status(
         report.add("status", "error", f"status type {kind!r} is not supported")
         return
     url = entry.get("statusListCredential")
-    list_credential = ctx.document(url) if isinstance(url, str) else None
+    try:
+        list_credential = ctx.document(url) if isinstance(url, str) else None
+    except Exception as exc:  # a lazy mapping that fetches may fail; say why, don't crash
+        report.add("status", "error", f"status list {url} could not be retrieved: {exc}")
+        return
     if not isinstance(list_credential, dict):
         report.add("status", "error", f"status list {url} could not be retrieved")
         return

@@ -7,6 +7,7 @@ Accepted: a credential as a dict or JSON text, a VC-JWT (Compact JWS), an
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -17,7 +18,8 @@ from credex.core.jwt import looks_like_jws
 from credex.core.verification.report import Container
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
-_ENVELOPE_PREFIXES = ("data:application/vc+jwt,", "data:application/vc-ld+jwt,")
+# VC DM 2.0 §4.13.1: a data: URL carrying a JOSE-secured credential, media type parameters allowed.
+_ENVELOPE = re.compile(r"^data:application/(?:vc\+jwt|vc-ld\+jwt|jwt)(?:;[^,]*)?,(.+)$", re.DOTALL)
 
 
 @dataclass
@@ -72,9 +74,8 @@ def _from_object(value: dict[str, Any], container: Container) -> ParsedInput:
     types = types if isinstance(types, list) else [types]
     if "EnvelopedVerifiableCredential" in types:
         envelope_id = value.get("id")
-        if isinstance(envelope_id, str):
-            for prefix in _ENVELOPE_PREFIXES:
-                if envelope_id.startswith(prefix):
-                    return ParsedInput(container=container, jwt=unquote(envelope_id[len(prefix) :]))
+        match = _ENVELOPE.match(envelope_id) if isinstance(envelope_id, str) else None
+        if match:
+            return ParsedInput(container=container, jwt=unquote(match.group(1)).strip())
         raise ParsingError("an EnvelopedVerifiableCredential needs a data:application/vc+jwt id")
     return ParsedInput(container=container, credential=value)

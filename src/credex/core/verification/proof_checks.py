@@ -41,14 +41,14 @@ def check_data_integrity(
         detail = error.detail if error else "the proof does not verify"
         report.add(
             "proof",
-            _failure_outcome(error),
+            failure_outcome(error),
             detail,
             problem_type=error.problem_type if error else None,
         )
     return result
 
 
-def _failure_outcome(error: CoreError | None) -> Outcome:
+def failure_outcome(error: CoreError | None) -> Outcome:
     """A key we could not obtain means we could not decide (`error`), not a bad credential."""
     return "error" if isinstance(error, ResolutionError) else "failed"
 
@@ -78,7 +78,7 @@ def check_jwt_proof(report: VerificationReport, result: JwtResult) -> None:
     error = result.errors[0] if result.errors else None
     detail = error.detail if error else "the VC-JWT does not verify"
     report.add(
-        "proof", _failure_outcome(error), detail, problem_type=error.problem_type if error else None
+        "proof", failure_outcome(error), detail, problem_type=error.problem_type if error else None
     )
 
 

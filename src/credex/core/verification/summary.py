@@ -114,7 +114,7 @@ def _achievement(subject: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def eqf_level(achievement: Mapping[str, Any]) -> int | None:
-    """credex `eqfLevel`, ELM `eqfLevel` concept, or an EQF alignment (EU concept URI or ext:EQF)."""
+    """credex `eqfLevel`, an ELM `eqfLevel` concept, or an EQF alignment (EU URI or ext:EQF)."""
     level = _eqf_from(achievement.get("eqfLevel"))
     if level is not None:
         return level
@@ -209,8 +209,6 @@ def summarize_credential(credential: Mapping[str, Any]) -> dict[str, Any]:
         "ects": ects_credits(achievement),
         "workload": workload(achievement),
         "valid_from": text_of(credential.get("validFrom" if version_2 else "issuanceDate")),
-        "valid_until": text_of(
-            credential.get("validUntil") or credential.get("expirationDate")
-        ),
+        "valid_until": text_of(credential.get("validUntil") or credential.get("expirationDate")),
         "awarded": text_of(credential.get("awardedDate")),
     }

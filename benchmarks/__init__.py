@@ -1,0 +1,1 @@
+"""Repeatable benchmarks (not tests): `python -m benchmarks --help`."""
