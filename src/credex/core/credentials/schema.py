@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft201909Validator, FormatChecker
 from jsonschema.exceptions import best_match
 from referencing import Registry
@@ -47,8 +48,32 @@ def _validator() -> Any:
     return Draft201909Validator(schema, registry=Registry(), format_checker=_format_checker())
 
 
+@cache
+def _fast_validator() -> Any:
+    """The same schema compiled by jsonschema-rs: ~50× faster for the common, valid case.
+
+    It only answers "valid"; any other answer is explained by the reference validator above,
+    so messages, and the final word, stay with `jsonschema`. Where the two could differ, the
+    fast one must be the stricter: it checks the formats credex checks with the same functions
+    (others it knows, e.g. `uri`, only make it stricter) and never fetches a `$ref`.
+    """
+    text = (
+        resources.files("credex.core.credentials")
+        .joinpath("schemas", SCHEMA_FILE)
+        .read_text(encoding="utf-8")
+    )
+    return jsonschema_rs.Draft201909Validator(
+        json.loads(text),
+        formats={"date-time": lexical.is_date_time_stamp, "date": lexical.is_date},
+        validate_formats=True,
+        offline=True,
+    )
+
+
 def validate_ob_schema(credential: Mapping[str, Any]) -> list[str]:
     """Every JSON Schema violation as `"<JSON pointer>: <message>"`; empty when valid."""
+    if _fast_validator().is_valid(credential):
+        return []
     errors = sorted(
         _validator().iter_errors(credential), key=lambda error: [str(part) for part in error.path]
     )

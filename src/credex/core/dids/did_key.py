@@ -7,6 +7,7 @@ expressed as one Multikey verification method usable for every relationship.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from credex.core import multiformats as mf
@@ -25,8 +26,13 @@ RELATIONSHIPS = (
 _SIGNING_KEY_HEADERS = (mf.ED25519_PUB, mf.P256_PUB, mf.P384_PUB)
 
 
+@lru_cache(maxsize=4096)
 def did_key_public_key(did: str) -> tuple[str, PublicKey]:
-    """(multibase value, key) of a did:key, rejecting unknown multicodecs and bad lengths."""
+    """(multibase value, key) of a did:key, rejecting unknown multicodecs and bad lengths.
+
+    Cached: a did:key is its own key, so decoding it once per process is enough (verifying a
+    credential resolves the same did:key several times).
+    """
     if not isinstance(did, str) or not did.startswith(DID_KEY_PREFIX):
         raise ResolutionError(f"not a did:key: {did!r}")
     multibase = did[len(DID_KEY_PREFIX) :]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pyoxigraph import NamedNode
 
 from credex.core.fastcanon.rdfc import canonical_nquads
-from credex.core.fastcanon.shape import UnsupportedShape, flatten
+from credex.core.fastcanon.shape import Flattened, UnsupportedShape, flatten
 from credex.core.fastcanon.template import SAFE_SCHEMES, Template, build_template
 
 MAX_TEMPLATES = 512
@@ -48,6 +48,8 @@ class Stats:
 
 stats = Stats()
 _templates: OrderedDict[tuple[object, ...], Template | None] = OrderedDict()
+_recent: OrderedDict[tuple[object, ...], str] = OrderedDict()
+MAX_RECENT = 64
 _lock = threading.Lock()
 
 
@@ -58,6 +60,22 @@ def canonicalize_fast(doc: dict[str, object]) -> str | None:
     except UnsupportedShape:
         stats.general += 1
         return None
+    content_key = (flat.key, tuple(flat.values))
+    with _lock:
+        recent = _recent.get(content_key)
+    if recent is not None:  # the same content again (verification canonicalizes it twice)
+        stats.fast += 1
+        return recent
+    result = _canonicalize_flat(flat, doc)
+    if result is not None:
+        with _lock:
+            _recent[content_key] = result
+            while len(_recent) > MAX_RECENT:
+                _recent.popitem(last=False)
+    return result
+
+
+def _canonicalize_flat(flat: Flattened, doc: dict[str, object]) -> str | None:
     template = _template_for(flat.key, doc, {})
     if template is None:
         stats.general += 1
@@ -131,3 +149,4 @@ def _template_for(
 def clear_templates() -> None:
     with _lock:
         _templates.clear()
+        _recent.clear()
