@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bench_core
+from benchmarks import bench_core, bench_http
 
 
 def fastpath_proof(seconds: float) -> dict[str, dict[str, Any]]:
@@ -49,7 +49,7 @@ def fastpath_proof(seconds: float) -> dict[str, dict[str, Any]]:
     }
 
 
-SUITES = {"core": bench_core.run, "fastpath-proof": fastpath_proof}
+SUITES = {"core": bench_core.run, "http": bench_http.run, "fastpath-proof": fastpath_proof}
 RESULTS = Path(__file__).parent / "results"
 
 
@@ -65,7 +65,7 @@ def print_table(name: str, results: dict[str, dict[str, Any]]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("suites", nargs="*", default=list(SUITES), choices=list(SUITES))
+    parser.add_argument("suites", nargs="*", default=["core", "http"], choices=list(SUITES))
     parser.add_argument("--seconds", type=float, default=3.0, help="time per measurement")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)

@@ -1,0 +1,88 @@
+"""End-to-end HTTP numbers: issuance throughput, verification latency, bulk issuance.
+
+Each database gets a real server (`credex serve --workers 2`) on loopback; load comes from `wrk`
+(16 connections, bounded in time). Bulk issuance posts 10,000 rows and polls the job.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+
+from benchmarks import wrk
+from benchmarks.server import running_server
+
+CONNECTIONS = 16
+BULK_ROWS = 10_000
+
+
+def _issue_body(achievement_id: str) -> dict[str, Any]:
+    return {"achievement_id": achievement_id, "learner": {"email": "learner-@N@@example.org"}}
+
+
+def _one_credential(url: str, token: str, achievement_id: str) -> dict[str, Any]:
+    body = {"achievement_id": achievement_id, "learner": {"email": "verify-me@example.org"}}
+    response = httpx.post(
+        f"{url}/api/v1/credentials", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    response.raise_for_status()
+    credential: dict[str, Any] = response.json()["credential"]
+    return credential
+
+
+def _bulk(url: str, token: str, achievement_id: str, rows: int) -> dict[str, float]:
+    headers = {"Authorization": f"Bearer {token}"}
+    items = [
+        {"achievement_id": achievement_id, "learner": {"email": f"bulk-{n}@example.org"}}
+        for n in range(rows)
+    ]
+    started = time.perf_counter()
+    response = httpx.post(
+        f"{url}/api/v1/credentials/batch", json={"items": items}, headers=headers, timeout=300
+    )
+    response.raise_for_status()
+    job_id = response.json()["job_id"]
+    while True:
+        job = httpx.get(f"{url}/api/v1/jobs/{job_id}", headers=headers, timeout=30).json()
+        if job["state"] in ("done", "failed", "cancelled"):
+            break
+        time.sleep(0.25)
+    elapsed = time.perf_counter() - started
+    return {
+        "ops_per_s": job["done"] / elapsed,
+        "p50_ms": 0.0,
+        "p99_ms": 0.0,
+        "n": job["done"],
+        "seconds": elapsed,
+        "failed": job["failed"],
+    }
+
+
+def run(seconds: float) -> dict[str, dict[str, float]]:
+    if not wrk.available():
+        raise SystemExit("the HTTP benchmark needs wrk: apt-get install wrk")
+    duration = max(5, int(seconds))
+    results: dict[str, dict[str, float]] = {}
+    for database in ("sqlite", "postgresql"):
+        with running_server(database, workers=2) as server:
+            results[f"[{database}] HTTP issuance, 2 workers, {CONNECTIONS} conns"] = wrk.post_load(
+                f"{server.url}/api/v1/credentials",
+                _issue_body(server.achievement_id),
+                token=server.issuer_token,
+                connections=CONNECTIONS,
+                seconds=duration,
+            )
+            credential = _one_credential(server.url, server.issuer_token, server.achievement_id)
+            results[f"[{database}] HTTP verify, {CONNECTIONS} conns"] = wrk.post_load(
+                f"{server.url}/api/v1/verify",
+                {"credential": credential},
+                token=None,
+                connections=CONNECTIONS,
+                seconds=duration,
+            )
+            results[f"[{database}] bulk {BULK_ROWS} end to end"] = _bulk(
+                server.url, server.issuer_token, server.achievement_id, BULK_ROWS
+            )
+    return results

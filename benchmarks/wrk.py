@@ -1,0 +1,80 @@
+"""Drive a server with `wrk` (Debian package) on loopback and parse its latency report."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+# Each request gets a fresh learner e-mail, so every POST issues a new credential.
+_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+{auth}
+local counter = 0
+local template = [[{body}]]
+request = function()
+  counter = counter + 1
+  local unique = tostring(counter) .. "-" .. tostring(math.random(1, 1e9))
+  local body = string.gsub(template, "@N@", unique)
+  return wrk.format(nil, nil, nil, body)
+end
+"""
+
+
+def available() -> bool:
+    return shutil.which("wrk") is not None
+
+
+def post_load(
+    url: str, body: dict[str, Any], *, token: str | None, connections: int, seconds: int
+) -> dict[str, float]:
+    """POST `body` (with @N@ replaced per request) for `seconds`; requests/s and latencies."""
+    auth = f'wrk.headers["Authorization"] = "Bearer {token}"' if token else ""
+    script = _SCRIPT.format(auth=auth, body=json.dumps(body))
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        output = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--latency",
+                "-s",
+                handle.name,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 60,
+        ).stdout
+    finally:
+        Path(handle.name).unlink(missing_ok=True)
+    return _parse(output)
+
+
+def _latency(text: str, label: str) -> float:
+    match = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", text, re.MULTILINE)
+    return float(match.group(1)) * _UNITS[match.group(2)] if match else float("nan")
+
+
+def _parse(output: str) -> dict[str, float]:
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    requests = re.search(r"(\d+) requests in", output)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "ops_per_s": float(rate.group(1)) if rate else 0.0,
+        "p50_ms": _latency(output, "50%"),
+        "p99_ms": _latency(output, "99%"),
+        "n": int(requests.group(1)) if requests else 0,
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
