@@ -52,7 +52,7 @@ def _free_port() -> int:
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     port = _free_port()
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://localhost:{port}"  # did:web refuses IP hosts
     db_url = f"sqlite:///{tmp_path / 'live.db'}"
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]

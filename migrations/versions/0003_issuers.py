@@ -1,7 +1,7 @@
 """issuers and their signing keys (private halves AES-256-GCM encrypted)
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-22 03:34:37.272491
 """
 

@@ -1,7 +1,7 @@
 """achievements: EU micro-credential specifications
 
 Revision ID: 0004
-Revises: 0002, 0003
+Revises: 0003
 Create Date: 2026-11-22 03:36:06.377972
 """
 

@@ -9,17 +9,28 @@ from fastapi import FastAPI
 from credex import __version__
 from credex.achievements.public import router as achievements_public_router
 from credex.achievements.router import router as achievements_router
+from credex.audit.router import router as audit_router
 from credex.auth.router import router as tokens_router
 from credex.core.credex_context import register_credex_context
 from credex.db import migrate
 from credex.db.session import Database
 from credex.frameworks.router import router as frameworks_router
+from credex.issuance.batch_router import router as batch_router
+from credex.issuance.public_router import router as credentials_public_router
+from credex.issuance.router import router as credentials_router
 from credex.issuers.router import router as issuers_router
+from credex.jobs.worker import install_job_worker
+from credex.learners.router import router as learners_router
 from credex.logging import configure_logging
 from credex.middleware import RequestContextMiddleware
 from credex.ops.router import router as ops_router
 from credex.problems import PROBLEM_JSON, install_problem_handlers
 from credex.settings import Settings, get_settings
+from credex.stacking.pages import router as pathways_page_router
+from credex.stacking.router import router as stacking_router
+from credex.status_lists.router import router as status_lists_router
+from credex.verification import install_verification
+from credex.wallet import install_wallet
 from credex.web import install_web
 from credex.web.admin_competencies import router as admin_competencies_page_router
 from credex.web.admin_frameworks import router as admin_frameworks_page_router
@@ -67,4 +78,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(issuers_router)
     app.include_router(achievements_router)
     app.include_router(achievements_public_router)
+    app.include_router(learners_router)
+    app.include_router(credentials_router)
+    app.include_router(credentials_public_router)
+    app.include_router(status_lists_router)
+    app.include_router(audit_router)
+    app.include_router(batch_router)
+    app.include_router(stacking_router)
+    app.include_router(pathways_page_router)
+    install_verification(app)
+    install_wallet(app)
+    install_job_worker(app)
     return app

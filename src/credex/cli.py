@@ -132,6 +132,22 @@ def demo() -> None:
     _load_demo(settings)
 
 
+@app.command()
+def verify(
+    target: Annotated[str, typer.Argument(metavar="PATH_OR_URL", help="JSON, JWT, PNG/SVG or URL")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+    email: Annotated[str | None, typer.Option(help="recipient email to compare")] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="never use the network")] = False,
+) -> None:
+    """Verify a credential; exit 0 when verified, 1 when not, 2 on bad usage."""
+    from credex.verification.cli import run_verify
+
+    code = run_verify(
+        target, settings=_settings(), echo=typer.echo, as_json=as_json, email=email, offline=offline
+    )
+    raise typer.Exit(code)
+
+
 def _load_demo(settings: Settings) -> None:
     database = Database.from_url(settings.database_url)
     try:

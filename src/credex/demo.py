@@ -15,8 +15,11 @@ from credex.achievements.demo import ensure_demo_achievements
 from credex.auth.tokens import create_token
 from credex.db.models import ApiToken
 from credex.frameworks.demo import ensure_demo_framework
+from credex.issuance.demo import DEMO_AWARDS, ensure_demo_credentials
 from credex.issuers.service import ensure_demo_issuer
 from credex.settings import Settings
+from credex.stacking.demo import ensure_demo_rule
+from credex.stacking.pathways import evaluate_and_award
 
 DEMO_ADMIN_TOKEN_NAME = "demo admin"  # noqa: S105 - a label
 
@@ -36,14 +39,30 @@ def load_demo(session: Session, settings: Settings) -> DemoResult:
     framework = ensure_demo_framework(session)
     issuer = ensure_demo_issuer(session, settings)
     achievements = ensure_demo_achievements(session, issuer, framework)
+    rule = ensure_demo_rule(session, issuer, achievements)
+    credentials = ensure_demo_credentials(session, settings, issuer, achievements)
+    # Demo credentials predate nothing: evaluate the rule now, so a learner holding all three
+    # components gets the larger credential exactly as after a live issuance.
+    awarded = 0
+    for learner_id in sorted({credential.learner_id for credential in credentials}):
+        awarded += len(
+            evaluate_and_award(session, issuer.id, learner_id, settings, actor="credex demo")
+        )
     issuer_token = create_token(session, role="issuer", name="demo issuer", issuer_id=issuer.id)
+    learner_email = DEMO_AWARDS[0][0]
+    learner_token = create_token(
+        session, role="learner", name="demo learner", learner_email=learner_email
+    )
     return DemoResult(
         created=True,
         lines=[
             f"demo data loaded into {settings.database_url}",
             f"framework: {framework.id} ({len(achievements)} achievements by {issuer.name})",
+            f"stacking rule: {rule.id if rule else 'none'}; {len(credentials)} demo credentials, "
+            f"{awarded} stacked credential(s) awarded",
             f"issuer: {issuer.id}",
             f"demo issuer token (shown once): {issuer_token.token}",
+            f"demo learner token for {learner_email} (shown once): {learner_token.token}",
             f"demo admin token (shown once): {issued.token}",
         ],
     )

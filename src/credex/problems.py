@@ -23,6 +23,7 @@ PROBLEM_DOCS: dict[str, str] = {
     "forbidden": "The token is valid but its role may not do this.",
     "not-found": "Nothing exists at this path, or it belongs to someone else.",
     "method-not-allowed": "The path exists but not with this HTTP method.",
+    "not-acceptable": "No representation matches the Accept header (JSON or HTML).",
     "conflict": "The request conflicts with the current state (e.g. editing a published item).",
     "payload-too-large": "The request body is larger than this endpoint accepts.",
     "rate-limited": "Too many requests from this client; retry after the given time.",

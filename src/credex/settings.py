@@ -45,6 +45,12 @@ class Settings(BaseSettings):
         default=False, description="let the remote fetcher reach private/loopback hosts (tests)"
     )
     token_last_used_resolution_seconds: int = 60
+    smtp_url: str | None = Field(
+        default=None,
+        description="smtp[s]://user:password@host:port; unset: mail goes to the outbox",
+    )
+    mail_from: str = "credex <no-reply@localhost>"
+    magic_link_minutes: int = Field(default=15, ge=1, le=1440)
 
     @field_validator("base_url")
     @classmethod

@@ -1,62 +1,166 @@
-"""API shapes for issuing credentials (see `schemas/issue-request.schema.json`)."""
+"""API shapes for issuing and managing credentials (see `schemas/issue-request.schema.json`).
+
+Field-level rules live here, so a bad value is a 422 naming the field; rules that need the
+achievement (which result values it allows) live in `service.py`.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from credex.learners.fields import Did, Email, ExternalId, PersonName
 
 CredentialFormat = Literal["ldp", "jwt"]
 CredentialStatus = Literal["active", "revoked"]
+# OB 3.0 ResultStatusType (`credex.core.credentials.vocab.ResultStatusType`), a closed enum.
+ResultStatus = Literal[
+    "Completed", "Enrolled", "Failed", "InProgress", "OnHold", "Provisional", "Withdrew"
+]
+
+MAX_EVIDENCE = 20
+
+
+def _text(max_length: int) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
+
+
+def _evidence_url(value: str) -> str:
+    """OB Evidence `id`: the URL of an evidence page, or the evidence itself as a data: URI."""
+    parts = urlsplit(value)
+    if parts.scheme == "data" and "," in value:
+        return value
+    if parts.scheme in ("http", "https") and parts.hostname and not any(c.isspace() for c in value):
+        return value
+    raise ValueError("must be an absolute http(s) URL or a data: URI")
+
+
+ShortText = Annotated[str, _text(500)]
+LongText = Annotated[str, _text(10_000)]
+EvidenceUrl = Annotated[str, _text(100_000), AfterValidator(_evidence_url)]
 
 
 class LearnerRef(BaseModel):
+    """Who the credential is for, by e-mail (a learner record is created when new)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=320)]
-    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
-    did: str | None = None
-    external_id: str | None = None
+    email: Email
+    name: PersonName | None = None
+    did: Did | None = None
+    external_id: ExternalId | None = None
 
 
 class EvidenceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str | None = None
-    name: str | None = None
-    description: str | None = None
-    narrative: str | None = None
+    id: EvidenceUrl | None = None
+    name: ShortText | None = None
+    description: LongText | None = None
+    narrative: LongText | None = None
+    genre: ShortText | None = None
+    audience: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Self:
+        if not (self.id or self.name or self.description or self.narrative):
+            raise ValueError("give at least one of id, name, description, narrative")
+        return self
 
 
 class ResultIn(BaseModel):
+    """The grade (Annex I optional element), checked against the achievement's scheme."""
+
     model_config = ConfigDict(extra="forbid")
 
-    value: str | None = None
-    status: str | None = None
+    result_description: Annotated[str, _text(2048)] | None = Field(
+        default=None,
+        description="id of one of the achievement's result descriptions (default: the first)",
+    )
+    value: Annotated[str, _text(200)] | None = None
+    status: ResultStatus | None = None
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Self:
+        if self.value is None and self.status is None:
+            raise ValueError("give a value, a status, or both")
+        return self
 
 
 class IssueRequest(BaseModel):
+    """One award of a published achievement to one learner."""
+
     model_config = ConfigDict(extra="forbid")
 
     achievement_id: uuid.UUID
     learner: LearnerRef | None = None
     learner_id: uuid.UUID | None = None
     format: CredentialFormat = "ldp"
-    evidence: list[EvidenceIn] = Field(default_factory=list)
-    narrative: str | None = None
-    result: ResultIn | None = None
-    activity_start: datetime | None = None
-    activity_end: datetime | None = None
-    awarded_date: datetime | None = None
-    valid_from: datetime | None = None
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=MAX_EVIDENCE)
+    narrative: LongText | None = None
+    result: ResultIn | None = Field(default=None, validation_alias=AliasChoices("result", "grade"))
+    activity_start: AwareDatetime | None = None
+    activity_end: AwareDatetime | None = None
+    awarded_date: AwareDatetime | None = None
+    valid_from: AwareDatetime | None = None
     public: bool | None = None
-    issuer_id: uuid.UUID | None = None
+    issuer_id: uuid.UUID | None = Field(default=None, description="admins: which issuer issues")
 
 
 class IssuedRead(BaseModel):
+    """The 201/200 body of `POST /credentials`: `credential` (ldp) or `jwt`, as signed."""
+
     id: uuid.UUID
     status: CredentialStatus
     credential: dict[str, Any] | None = None
     jwt: str | None = None
+
+
+class CredentialRead(BaseModel):
+    """Metadata of an issued credential (the single GET adds `credential` or `jwt`)."""
+
+    id: uuid.UUID
+    issuer_id: uuid.UUID
+    achievement_id: uuid.UUID
+    learner_id: uuid.UUID
+    format: CredentialFormat
+    status: CredentialStatus
+    public: bool
+    url: str
+    status_list_credential: str
+    status_list_index: int
+    valid_from: datetime
+    valid_until: datetime | None
+    created_at: datetime
+    revoked_at: datetime | None
+    revocation_reason: str | None
+
+
+class CredentialDetailRead(CredentialRead):
+    credential: dict[str, Any] | None = None
+    jwt: str | None = None
+
+
+class RevokeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, _text(1000)]
+
+
+class VisibilityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    public: bool

@@ -1,16 +1,61 @@
-"""Issuing credentials: the one service function bulk issuance builds on (work in progress)."""
+"""Issuing one credential (lookups and status changes are in `lifecycle.py`).
+
+`issue_credential` is THE issuance path (bulk issuance calls it per item): load the published
+achievement with its issuer and active key (one query) → find or create the learner →
+draw a random free status index → build the OB 3.0 credential → sign once → INSERT it exactly
+as signed → audit entry. Services never commit; the caller's unit of work does, so a failure
+anywhere leaves nothing behind (not even a newly created learner).
+
+The credential carries ONE `credentialStatus` (OB 3.0 allows a single object): a revocation
+`BitstringStatusListEntry`. Suspension is therefore not offered (see `lifecycle.py`).
+"""
 
 from __future__ import annotations
 
+import json
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from credex.db.models import Credential
+from credex.achievements.public import achievement_url
+from credex.audit import service as audit
+from credex.audit.actors import actor_label
+from credex.auth.principal import Principal
+from credex.core import CoreError, sign_credential
+from credex.core.status_list import build_status_entry
+from credex.db.base import utcnow
+from credex.db.models import Achievement, Credential, Issuer, IssuerKey
+from credex.errors import Conflict, InvalidInput, NotFound, field_error
+from credex.issuance import idempotency, repository
+from credex.issuance.document import (
+    CredentialFacts,
+    add_months,
+    build_credential,
+    credential_issuer,
+    embedded_achievement,
+    evidence_json,
+    to_second,
+)
+from credex.issuance.grading import result_of
+from credex.issuance.repository import IssuanceContext
 from credex.issuance.schemas import IssueRequest
+from credex.issuers.public import issuer_profile
+from credex.keys.signer import IssuerKeySigner, signer_for_key
+from credex.learners.service import learner_for_issuance
+from credex.learners.tenancy import acting_issuer_id
 from credex.settings import Settings
+from credex.status_lists import allocation
+from credex.status_lists.service import status_list_url
 
 IssuedCredential = Credential
+MAX_INDEX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class IssueOutcome:
+    credential: Credential
+    created: bool  # False: an earlier request with the same Idempotency-Key issued it
 
 
 def issue_credential(
@@ -20,11 +65,192 @@ def issue_credential(
     settings: Settings,
     *,
     actor: str,
+    idempotency_key: str | None = None,
 ) -> IssuedCredential:
-    """Issue one credential to one learner; never commits (the caller's unit of work does)."""
-    raise NotImplementedError
+    """Issue one credential to one learner for `issuer_id` (already authorised by the caller)."""
+    outcome = issue_or_replay(
+        session, issuer_id, request, settings, actor=actor, idempotency_key=idempotency_key
+    )
+    return outcome.credential
 
 
-def public_credential(session: Session, credential_id: uuid.UUID) -> IssuedCredential | None:
-    """The credential when its holder/issuer made it public, else None."""
-    raise NotImplementedError
+def issue_as(
+    session: Session,
+    principal: Principal,
+    request: IssueRequest,
+    settings: Settings,
+    *,
+    idempotency_key: str | None = None,
+) -> IssueOutcome:
+    """Issue for the caller's issuer (admins: the `issuer_id` they name)."""
+    issuer_id = acting_issuer_id(session, principal, request.issuer_id)
+    return issue_or_replay(
+        session,
+        issuer_id,
+        request,
+        settings,
+        actor=actor_label(principal),
+        idempotency_key=idempotency_key,
+    )
+
+
+def issue_or_replay(
+    session: Session,
+    issuer_id: uuid.UUID,
+    request: IssueRequest,
+    settings: Settings,
+    *,
+    actor: str,
+    idempotency_key: str | None = None,
+) -> IssueOutcome:
+    key = idempotency.checked_key(idempotency_key)
+    hashed = idempotency.request_hash(request) if key else None
+    if key:
+        earlier = repository.by_idempotency_key(session, issuer_id, key)
+        if earlier is not None:
+            return IssueOutcome(idempotency.replayed(earlier, hashed), created=False)
+    context = _checked_context(session, issuer_id, request)
+    achievement = context.achievement
+    facts = _facts(session, request, achievement, context.issuer, settings.base_url)  # validates
+    learner = learner_for_issuance(session, issuer_id, request.learner, request.learner_id)
+    facts.subject_did = learner.did
+    facts.email = learner.email
+    assert context.signing_key is not None  # checked by _checked_context
+    signer = signer_for_key(context.signing_key, settings)
+    lost: set[int] = set()
+    for _ in range(MAX_INDEX_ATTEMPTS):
+        status_list, index = allocation.allocate(session, issuer_id, lost, context.open_list)
+        facts.status_entry = build_status_entry(
+            list_credential_url=status_list_url(status_list.id, settings.base_url), index=index
+        )
+        credential = repository.insert_credential(
+            session,
+            {
+                "id": facts.credential_id,
+                "issuer_id": issuer_id,
+                "achievement_id": achievement.id,
+                "learner_id": learner.id,
+                "format": request.format,
+                "status": "active",
+                "public": bool(request.public),
+                "content": _signed_text(facts, signer, request.format),
+                "status_list_id": status_list.id,
+                "status_index": index,
+                "valid_from": facts.valid_from,
+                "valid_until": facts.valid_until,
+                "idempotency_key": key,
+                "request_hash": hashed,
+            },
+        )
+        if credential is not None:
+            break
+        if key:  # a concurrent request with the same key may have won
+            earlier = repository.by_idempotency_key(session, issuer_id, key)
+            if earlier is not None:
+                return IssueOutcome(idempotency.replayed(earlier, hashed), created=False)
+        lost.add(index)
+    else:
+        raise Conflict("no free status list index could be reserved; retry the request")
+    audit.record(
+        session,
+        action=audit.ISSUED,
+        actor=actor,
+        issuer_id=issuer_id,
+        credential_id=credential.id,
+        details={
+            "achievement_id": str(achievement.id),
+            "learner_id": str(learner.id),
+            "format": request.format,
+        },
+    )
+    allocation.maybe_roll_over(session, status_list)
+    # Stacking: a new credential may complete a pathway; the award (if any) is issued in this
+    # same transaction, exactly once per rule and learner. (Imported here: stacking builds on
+    # issuance, so a module-level import would be circular.)
+    from credex.stacking.pathways import evaluate_and_award
+
+    evaluate_and_award(session, issuer_id, learner.id, settings, actor=actor)
+    return IssueOutcome(credential, created=True)
+
+
+def _issuance_context(
+    session: Session, issuer_id: uuid.UUID, request: IssueRequest
+) -> tuple[Achievement, Issuer, IssuerKey]:
+    """The published achievement, its issuer and active signing key (404/409 otherwise)."""
+    context = _checked_context(session, issuer_id, request)
+    assert context.signing_key is not None  # checked above
+    return context.achievement, context.issuer, context.signing_key
+
+
+def _checked_context(
+    session: Session, issuer_id: uuid.UUID, request: IssueRequest
+) -> IssuanceContext:
+    context = repository.issuance_context(session, issuer_id, request.achievement_id)
+    if context is None:
+        raise NotFound(f"no achievement {request.achievement_id}")
+    achievement = context.achievement
+    if achievement.status != "published":
+        raise Conflict(
+            f"achievement {achievement.id} is {achievement.status}; only published achievements "
+            "can be awarded"
+        )
+    if context.signing_key is None:
+        raise Conflict("this issuer has no active signing key; rotate to create one")
+    return context
+
+
+def _facts(
+    session: Session,
+    request: IssueRequest,
+    achievement: Achievement,
+    issuer: Issuer,
+    base_url: str,
+) -> CredentialFacts:
+    """Everything but the learner and the status entry, validated against the achievement."""
+    valid_from = to_second(request.valid_from or utcnow())
+    if (
+        request.activity_start
+        and request.activity_end
+        and request.activity_start > request.activity_end
+    ):
+        raise InvalidInput(
+            "the activity cannot end before it starts",
+            errors=[field_error("/activity_end", "earlier than activity_start")],
+        )
+    valid_until = (
+        add_months(valid_from, achievement.validity_months) if achievement.validity_months else None
+    )
+    return CredentialFacts(
+        credential_id=uuid.uuid4(),
+        base_url=base_url,
+        issuer_profile=credential_issuer(issuer_profile(issuer, base_url)),
+        achievement=embedded_achievement(session, achievement, issuer, base_url),
+        email="",
+        subject_did=None,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        awarded_date=to_second(request.awarded_date) if request.awarded_date else valid_from,
+        status_entry={},
+        result=result_of(request.result, achievement, achievement_url(achievement.id, base_url)),
+        evidence=[evidence_json(item.model_dump(exclude_none=True)) for item in request.evidence],
+        narrative=request.narrative,
+        activity_start=request.activity_start,
+        activity_end=request.activity_end,
+    )
+
+
+def _signed_text(facts: CredentialFacts, signer: IssuerKeySigner, fmt: str) -> str:
+    """The credential exactly as it will be stored and served: JSON text or a compact JWS."""
+    credential = build_credential(facts)
+    try:
+        if fmt == "jwt":
+            return sign_credential(credential, signer, format="jwt")
+        signed = sign_credential(credential, signer)
+    except CoreError as exc:
+        raise InvalidInput(f"the credential could not be signed: {exc.detail}") from exc
+    return json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+
+
+def public_credential(session: Session, credential_id: uuid.UUID) -> Credential | None:
+    """The credential when it was made public, else None."""
+    return repository.find_public_credential(session, credential_id)

@@ -8,6 +8,7 @@ inside the runner's transaction, so the work and the item's "done" mark commit t
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
@@ -41,6 +42,18 @@ class JobHandler(Protocol):
     def prepare(self, session: Session, job: Job, settings: Settings) -> Any: ...
 
     def process(self, session: Session, context: Any, item: JobItem) -> uuid.UUID | None: ...
+
+
+class ChunkJobHandler(JobHandler, Protocol):
+    """A handler that can also do a whole chunk at once (fewer queries per item).
+
+    `process_chunk` returns one result per item, all succeeded; if it raises, the runner rolls
+    its work back and processes the chunk item by item with `process`.
+    """
+
+    def process_chunk(
+        self, session: Session, context: Any, items: Sequence[JobItem]
+    ) -> Sequence[uuid.UUID | None]: ...
 
 
 _registry: dict[str, JobHandler] = {}

@@ -20,7 +20,7 @@ from credex.auth.principal import Principal
 from credex.db.models import Job, JobItem
 
 
-def jobs_visible_to(principal: Principal) -> Select[tuple[Job]]:
+def jobs_visible_to(principal: Principal) -> Select[Job]:
     stmt = select(Job)
     if principal.is_admin:
         return stmt
@@ -37,7 +37,9 @@ def claimable(stale_before: datetime) -> ColumnElement[bool]:
     """Queued, or running under a worker whose heartbeat stopped (crashed or restarted)."""
     return or_(
         Job.state == "queued",
-        and_(Job.state == "running", or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < stale_before)),
+        and_(
+            Job.state == "running", or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < stale_before)
+        ),
     )
 
 
@@ -111,9 +113,7 @@ def pending_items(session: Session, job_id: uuid.UUID, limit: int) -> Sequence[J
 def has_pending_items(session: Session, job_id: uuid.UUID) -> bool:
     return (
         session.scalar(
-            select(JobItem.id)
-            .where(JobItem.job_id == job_id, JobItem.status == "pending")
-            .limit(1)
+            select(JobItem.id).where(JobItem.job_id == job_id, JobItem.status == "pending").limit(1)
         )
         is not None
     )

@@ -108,6 +108,8 @@ def check_issuer_trust(
     label = ctx.trusted_issuer(issuer) if (ctx.trusted_issuer and issuer) else None
     if label:
         report.add("issuer", "passed", f"{issuer}: {label}")
+    elif issuer is None:
+        report.add("issuer", "failed", "the credential names no issuer", required=False)
     else:
         report.add(
             "issuer",

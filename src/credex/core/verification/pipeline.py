@@ -9,6 +9,7 @@ from typing import Any
 from credex.core.errors import CoreError
 from credex.core.jwt import verify_jwt
 from credex.core.verification import checks
+from credex.core.verification.components import check_components
 from credex.core.verification.context import TrustLookup, VerifyContext
 from credex.core.verification.inputs import ParsedInput, parse_input
 from credex.core.verification.proof_checks import (
@@ -89,3 +90,4 @@ def _common_checks(
     checks.check_status_entries(report, credential, ctx, run)
     checks.check_recipient(report, credential, ctx)
     checks.check_endorsements(report, credential, ctx, run)
+    check_components(report, credential, ctx, run)

@@ -11,21 +11,40 @@ from credex.db.models.frameworks import Competency, Framework
 from credex.db.models.issuers import Issuer, IssuerKey
 from credex.db.models.jobs import Job, JobItem
 from credex.db.models.learners import Learner
+from credex.db.models.stacking import (
+    Award,
+    AwardComponent,
+    ExternalCredential,
+    PathwayShare,
+    StackingRule,
+)
 from credex.db.models.status_lists import StatusList
 from credex.db.models.tokens import ApiToken
+from credex.db.models.trust import TrustedIssuer
+from credex.db.models.wallet import AccountTombstone, MagicLink, OutboxMessage, ShareLink
 
 __all__ = [
+    "AccountTombstone",
     "Achievement",
     "ApiToken",
     "AuditEntry",
+    "Award",
+    "AwardComponent",
     "Base",
     "Competency",
     "Credential",
+    "ExternalCredential",
     "Framework",
     "Issuer",
     "IssuerKey",
     "Job",
     "JobItem",
     "Learner",
+    "MagicLink",
+    "OutboxMessage",
+    "PathwayShare",
+    "ShareLink",
+    "StackingRule",
     "StatusList",
+    "TrustedIssuer",
 ]

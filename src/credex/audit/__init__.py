@@ -1,0 +1,1 @@
+"""The audit log: who issued or changed which credential, when and why."""

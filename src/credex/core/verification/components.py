@@ -1,0 +1,150 @@
+"""The `components` check: a stacked credential's components are still valid and unchanged.
+
+A stacked credential lists its components as VC DM 2.0 §5.3 `relatedResource` entries (`id` +
+`digestMultibase`). For each one the verifier was given (`documents`, keyed by the id URL) or
+can resolve: the digest must match the component as issued (§5.3: a mismatch MUST be an error)
+and a component that is a credential must itself verify: signature good, not revoked, not
+expired. A component that fails makes the check fail and names it. Components that cannot be
+obtained (private, offline) leave the check undecided, as a warning: the stacked credential's
+own proof and status still stand on their own.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from credex.core.jsonld import known_context_urls
+from credex.core.stacking.digest import component_bytes, digest_matches
+from credex.core.verification.context import MAX_DEPTH, VerifyContext
+from credex.core.verification.report import VerificationReport
+
+Verifier = Callable[[Any, VerifyContext], VerificationReport]
+_SRI_ALGORITHMS = {"sha256", "sha384", "sha512"}
+
+
+def check_components(
+    report: VerificationReport, credential: dict[str, Any], ctx: VerifyContext, verify: Verifier
+) -> None:
+    resources = _components(credential)
+    if not resources:
+        return
+    if ctx.depth >= MAX_DEPTH:
+        report.add("components", "skipped", "components nested too deep to check", required=False)
+        return
+    failed: list[str] = []
+    missing: list[str] = []
+    for resource in resources:
+        outcome = _check_one(resource, ctx, verify, report)
+        if outcome == "missing":
+            missing.append(resource["id"])
+        elif outcome is not None:
+            failed.append(f"{resource['id']}: {outcome}")
+    total = len(resources)
+    if failed:
+        report.add("components", "failed", "component(s) not valid: " + "; ".join(failed))
+    elif missing:
+        detail = (
+            f"{total - len(missing)} of {total} component(s) verified; "
+            f"not available to check: {', '.join(missing)}"
+        )
+        report.add("components", "error", detail, required=False)
+    else:
+        report.add("components", "passed", f"all {total} component(s) valid and unchanged")
+
+
+def _components(credential: dict[str, Any]) -> list[dict[str, Any]]:
+    """`relatedResource` entries other than JSON-LD contexts (those the frozen loader pins)."""
+    value = credential.get("relatedResource")
+    entries = value if isinstance(value, list) else [value]
+    contexts = known_context_urls()
+    return [
+        entry
+        for entry in entries
+        if isinstance(entry, dict)
+        and isinstance(entry.get("id"), str)
+        and entry["id"] not in contexts
+    ]
+
+
+def _check_one(
+    resource: dict[str, Any], ctx: VerifyContext, verify: Verifier, report: VerificationReport
+) -> str | None:
+    """None when valid, "missing" when unavailable, else why the component is not valid."""
+    document = _obtain(resource["id"], ctx)
+    if document is None:
+        return "missing"
+    if not _digests_match(resource, document):
+        return "its digest does not match the component supplied"
+    credential = _as_credential(document)
+    if credential is None:
+        return None  # not a credential (an image, a document): the digest is all there is
+    nested = verify(credential, ctx.deeper())
+    report.nested.setdefault("components", []).append(nested)
+    if not nested.verified:
+        reasons = [c.detail for c in nested.checks if c.required and c.outcome != "passed"]
+        return "; ".join(reasons[:2]) or "does not verify"
+    found_id = (nested.credential or {}).get("id")
+    if found_id is not None and found_id != resource["id"]:
+        return f"the document supplied is a different credential ({found_id})"
+    return None
+
+
+def _obtain(url: str, ctx: VerifyContext) -> Any:
+    try:
+        return ctx.document(url)
+    except Exception:  # a lazy mapping that fetches may fail: the component is unavailable
+        return None
+
+
+def _digests_match(resource: dict[str, Any], document: Any) -> bool:
+    if not isinstance(document, str | bytes | dict):
+        return False
+    multibase = resource.get("digestMultibase")
+    if multibase is not None and digest_matches(multibase, document) is False:
+        return False
+    sri = resource.get("digestSRI")
+    return not isinstance(sri, str) or _sri_matches(sri, component_bytes(document)) is not False
+
+
+def _sri_matches(expression: str, data: bytes) -> bool | None:
+    """Subresource Integrity `alg-base64` digests (whitespace-separated); None: none readable."""
+    checked = False
+    for item in expression.split():
+        algorithm, _, encoded = item.partition("-")
+        if algorithm not in _SRI_ALGORITHMS:
+            continue
+        try:
+            expected = base64.b64decode(encoded.split("?")[0], validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        if hashlib.new(algorithm, data).digest() != expected:
+            return False
+        checked = True
+    return True if checked else None
+
+
+def _as_credential(document: Any) -> dict[str, Any] | str | None:
+    """The document as something `verify` takes, when it is a credential (JSON or VC-JWT)."""
+    if isinstance(document, bytes):
+        try:
+            document = document.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if isinstance(document, str):
+        text = document.strip()
+        if text.count(".") == 2 and not text.startswith("{"):
+            return text
+        try:
+            document = json.loads(text)
+        except ValueError:
+            return None
+    if not isinstance(document, dict):
+        return None
+    types = document.get("type")
+    types = types if isinstance(types, list) else [types]
+    return document if "VerifiableCredential" in types else None

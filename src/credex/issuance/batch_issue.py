@@ -1,0 +1,236 @@
+"""Issuing a whole chunk of batch rows at once: per-job constants once, per-chunk queries.
+
+Single issuance (`issue_credential`) runs about six queries per credential; most of them are
+the same for every row of a batch (achievement, issuer, signing key) or can be answered for a
+chunk at once (learners by e-mail, free status indexes, the INSERTs). This module composes the
+single-issuance building blocks for a chunk: `service._facts` (every rule about what a
+credential says: dates, validity, grade, evidence, the embedded achievement and issuer
+profile), `service._signed_text` (build, sign, serialize exactly as stored), the status list
+allocation repository and `audit.record`.
+
+It handles the common case only. Anything unusual (a learner record that would change or whose
+DID differs, an unknown learner id, a list too full to draw from, an index taken concurrently)
+raises `UseSingleIssuance`; the job runner then rolls the chunk back and issues its rows one
+by one through `issue_credential`, which owns those rules and their error messages.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from credex.audit import service as audit
+from credex.core.status_list import build_status_entry
+from credex.db.models import Achievement, Credential, Issuer, Learner, StatusList
+from credex.issuance import idempotency
+from credex.issuance.schemas import IssueRequest, LearnerRef
+from credex.issuance.service import _facts, _issuance_context, _signed_text
+from credex.keys.signer import IssuerKeySigner, signer_for_key
+from credex.learners.repository import learners_of_issuer
+from credex.settings import Settings
+from credex.status_lists import allocation
+from credex.status_lists import repository as status_lists
+from credex.status_lists.service import status_list_url
+
+_LEARNER_FACTS = ("name", "did", "external_id")
+_secure = secrets.SystemRandom()
+
+
+class UseSingleIssuance(Exception):
+    """This chunk needs the row-by-row path (see the module docstring)."""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every row awarding one achievement shares (loaded once per job run)."""
+
+    achievement: Achievement
+    issuer: Issuer
+    signer: IssuerKeySigner
+
+
+@dataclass
+class ChunkIssuer:
+    """Per-job state for `issue_chunk`. Plans are reloaded for every chunk (one query per
+    achievement), so a key rotated or compromised mid-job is honoured from the next chunk."""
+
+    job_id: uuid.UUID
+    issuer_id: uuid.UUID
+    settings: Settings
+    actor: str
+    plans: dict[uuid.UUID, _Plan] = field(default_factory=dict)
+
+    def plan(self, session: Session, request: IssueRequest) -> _Plan:
+        plan = self.plans.get(request.achievement_id)
+        if plan is None:
+            achievement, issuer, key = _issuance_context(session, self.issuer_id, request)
+            plan = _Plan(achievement, issuer, signer_for_key(key, self.settings))
+            self.plans[request.achievement_id] = plan
+        return plan
+
+    def issue_chunk(
+        self, session: Session, rows: Sequence[tuple[int, IssueRequest]]
+    ) -> list[uuid.UUID]:
+        """Issue every (row number, request) or raise (`UseSingleIssuance`, `CredexError`):
+        all or nothing."""
+        self.plans.clear()
+        requests = [request for _, request in rows]
+        learners = _learners_for(session, self.issuer_id, requests)
+        slots = _free_slots(session, self.issuer_id, len(requests))
+        base_url = self.settings.base_url
+        values: list[dict[str, Any]] = []
+        for (number, request), learner, (status_list, index) in zip(
+            rows, learners, slots, strict=True
+        ):
+            plan = self.plan(session, request)
+            facts = _facts(session, request, plan.achievement, plan.issuer, base_url)
+            facts.subject_did = learner.did
+            facts.email = learner.email
+            facts.status_entry = build_status_entry(
+                list_credential_url=status_list_url(status_list.id, base_url), index=index
+            )
+            values.append(
+                {
+                    "id": facts.credential_id,
+                    "issuer_id": self.issuer_id,
+                    "achievement_id": plan.achievement.id,
+                    "learner_id": learner.id,
+                    "format": request.format,
+                    "status": "active",
+                    "public": bool(request.public),
+                    "content": _signed_text(facts, plan.signer, request.format),
+                    "status_list_id": status_list.id,
+                    "status_index": index,
+                    "valid_from": facts.valid_from,
+                    "valid_until": facts.valid_until,
+                    "idempotency_key": row_idempotency_key(self.job_id, number),
+                    "request_hash": idempotency.request_hash(request),
+                }
+            )
+        # A concurrent single issuance may have taken one of the indexes, or a row may have been
+        # issued already (its idempotency key exists): a unique constraint raises, and the
+        # runner redoes the chunk row by row.
+        session.execute(insert(Credential), values)
+        for row in values:
+            audit.record(
+                session,
+                action=audit.ISSUED,
+                actor=self.actor,
+                issuer_id=self.issuer_id,
+                credential_id=row["id"],
+                details={
+                    "achievement_id": str(row["achievement_id"]),
+                    "learner_id": str(row["learner_id"]),
+                    "format": row["format"],
+                },
+            )
+        _maybe_roll_over(session, {list_ for list_, _ in slots}, len(values))
+        return [row["id"] for row in values]
+
+
+def row_idempotency_key(job_id: uuid.UUID, number: int) -> str:
+    """Each batch row's own Idempotency-Key: the database itself refuses to issue a row twice."""
+    return f"credex-batch:{job_id}:{number}"
+
+
+def _learners_for(
+    session: Session, issuer_id: uuid.UUID, requests: Sequence[IssueRequest]
+) -> list[Learner]:
+    """Each row's learner: by id, or by e-mail (new ones inserted in one statement)."""
+    ids = {request.learner_id for request in requests if request.learner_id is not None}
+    wanted: dict[str, LearnerRef] = {}
+    for request in requests:
+        if request.learner is not None:
+            _check_same_facts(wanted.setdefault(request.learner.email, request.learner), request)
+    by_id = _learners_where(session, issuer_id, Learner.id.in_(ids)) if ids else {}
+    if len(by_id) != len(ids):
+        raise UseSingleIssuance("an unknown learner id")
+    by_email = _learners_by_email(session, issuer_id, wanted)
+    found: list[Learner] = []
+    for request in requests:
+        if request.learner_id is not None:
+            found.append(by_id[request.learner_id])
+            continue
+        assert request.learner is not None
+        learner = by_email[request.learner.email]
+        if any(
+            getattr(request.learner, fact)
+            and getattr(learner, fact) != getattr(request.learner, fact)
+            for fact in _LEARNER_FACTS
+        ):
+            raise UseSingleIssuance("the learner record would change or conflicts")
+        found.append(learner)
+    return found
+
+
+def _check_same_facts(first: LearnerRef, request: IssueRequest) -> None:
+    """Rows naming one e-mail twice must agree with the first (else the record would change)."""
+    ref = request.learner
+    assert ref is not None
+    if any(
+        getattr(ref, fact) and getattr(ref, fact) != getattr(first, fact) for fact in _LEARNER_FACTS
+    ):
+        raise UseSingleIssuance("rows disagree about a learner")
+
+
+def _learners_where(session: Session, issuer_id: uuid.UUID, condition: Any) -> dict[Any, Learner]:
+    return {row.id: row for row in session.scalars(learners_of_issuer(issuer_id).where(condition))}
+
+
+def _learners_by_email(
+    session: Session, issuer_id: uuid.UUID, wanted: dict[str, LearnerRef]
+) -> dict[str, Learner]:
+    if not wanted:
+        return {}
+    condition = Learner.email.in_(list(wanted))
+    existing = {row.email: row for row in _learners_where(session, issuer_id, condition).values()}
+    new = [
+        {"id": uuid.uuid4(), "issuer_id": issuer_id, "email": email}
+        | {fact: getattr(ref, fact) for fact in _LEARNER_FACTS}
+        for email, ref in wanted.items()
+        if email not in existing
+    ]
+    if not new:
+        return existing
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    # executemany (a cached statement); a learner created concurrently is found by the re-read.
+    session.execute(dialect.insert(Learner).on_conflict_do_nothing(), new)
+    return {row.email: row for row in _learners_where(session, issuer_id, condition).values()}
+
+
+def _free_slots(session: Session, issuer_id: uuid.UUID, count: int) -> list[tuple[StatusList, int]]:
+    """`count` distinct random free indexes of the issuer's open list (one query per draw)."""
+    status_list = allocation.current_list(session, issuer_id)
+    chosen: set[int] = set()
+    for _ in range(allocation.MAX_DRAWS):
+        need = count - len(chosen)
+        if need <= 0:
+            break
+        size = min(status_list.capacity, 2 * need + allocation.CANDIDATES)
+        candidates = [
+            i for i in _secure.sample(range(status_list.capacity), size) if i not in chosen
+        ]
+        taken = status_lists.used_among(session, status_list.id, candidates)
+        chosen.update([index for index in candidates if index not in taken][:need])
+    if len(chosen) < count:
+        raise UseSingleIssuance("the status list is nearly full")
+    indexes = list(chosen)
+    _secure.shuffle(indexes)  # rows get indexes in random order too
+    return [(status_list, index) for index in indexes]
+
+
+def _maybe_roll_over(session: Session, lists: set[StatusList], issued: int) -> None:
+    """The single path checks the fill about once in `FILL_CHECK_EVERY` issuances; so do we."""
+    for status_list in lists:
+        if random.random() < issued / allocation.FILL_CHECK_EVERY:  # noqa: S311 - sampling
+            used = status_lists.count_used(session, status_list.id)
+            if used >= allocation.ROLLOVER_FILL * status_list.capacity:
+                allocation.roll_over(session, status_list)

@@ -1,0 +1,91 @@
+"""Public `GET /credentials/{id}`: the credential as issued, only when it was made public.
+
+JSON for machines (`application/vc+ld+json` for Data Integrity credentials, `text/plain` for a
+VC-JWT, as OB 3.0 §"Document Format" recommends for web resources); browsers asking for HTML get
+the human page from `credex.web.credential_page.render_credential_page`.
+Private or unknown credentials are 404 alike.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request, Response
+
+from credex.deps import SessionDep
+from credex.errors import CredexError, NotFound
+from credex.issuance.service import public_credential
+from credex.web.credential_page import render_credential_page
+
+VC_LD_JSON = "application/vc+ld+json"
+JWT_TEXT = "text/plain"
+_MACHINE_TYPES = frozenset(
+    {"application/json", "application/ld+json", VC_LD_JSON, JWT_TEXT, "*/*", "application/*"}
+)
+CACHE_CONTROL = "public, max-age=60"  # short: the issuer may make it private again
+
+router = APIRouter(tags=["public"])
+
+
+class NotAcceptable(CredexError):
+    status = 406
+    slug = "not-acceptable"
+    title = "Not acceptable"
+
+
+@router.get(
+    "/credentials/{credential_id}",
+    summary="A public credential as issued (JSON or JWT; HTML page for browsers)",
+    responses={200: {"content": {VC_LD_JSON: {}, JWT_TEXT: {}, "text/html": {}}}},
+)
+def public_credential_document(
+    credential_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    accept: Annotated[str | None, Header()] = None,
+) -> Any:
+    credential = public_credential(session, credential_id)
+    if credential is None:
+        raise NotFound(f"no public credential {credential_id}")
+    if prefers_html(accept or ""):
+        render = _page_renderer()
+        if render is None:
+            raise NotAcceptable("the HTML page is not available yet; ask for JSON")
+        return render(request, credential)
+    media_type = JWT_TEXT if credential.format == "jwt" else VC_LD_JSON
+    return Response(
+        credential.content.encode(),
+        media_type=media_type,
+        headers={"Cache-Control": CACHE_CONTROL, "Vary": "Accept"},
+    )
+
+
+def _page_renderer() -> Callable[..., Any]:
+    return render_credential_page
+
+
+def prefers_html(accept: str) -> bool:
+    """Whether `text/html` has a higher q-value than any JSON form (ties go to JSON)."""
+    html = json_like = 0.0
+    for media_range in accept.split(","):
+        kind, _, params = media_range.strip().partition(";")
+        quality = _quality(params)
+        kind = kind.strip().lower()
+        if kind in ("text/html", "application/xhtml+xml"):
+            html = max(html, quality)
+        elif kind in _MACHINE_TYPES:
+            json_like = max(json_like, quality)
+    return html > json_like
+
+
+def _quality(params: str) -> float:
+    for param in params.split(";"):
+        name, _, value = param.strip().partition("=")
+        if name.strip().lower() == "q":
+            try:
+                return max(0.0, min(1.0, float(value)))
+            except ValueError:
+                return 0.0
+    return 1.0

@@ -1,0 +1,136 @@
+"""`/api/v1/credentials`: issue one, list and read, revoke, change visibility.
+
+Issuer tokens act for their own issuer; admins name one with `issuer_id`. Another issuer's
+credentials answer 404, learner tokens 403. `POST` honours `Idempotency-Key` (200 on replay).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+
+from credex.audit.actors import actor_label
+from credex.deps import IssuerPrincipal, SessionDep, SettingsDep
+from credex.issuance import lifecycle, service
+from credex.issuance.responses import detail_response, issued_response, to_read
+from credex.issuance.schemas import (
+    CredentialDetailRead,
+    CredentialFormat,
+    CredentialRead,
+    CredentialStatus,
+    IssuedRead,
+    IssueRequest,
+    RevokeIn,
+    VisibilityIn,
+)
+from credex.pagination import CursorParam, LimitParam, Page
+
+router = APIRouter(prefix="/api/v1/credentials", tags=["credentials"])
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Issue one credential (Idempotency-Key honoured)",
+    response_model=IssuedRead,
+    responses={200: {"model": IssuedRead, "description": "replay of an earlier request"}},
+)
+def issue(
+    request: IssueRequest,
+    session: SessionDep,
+    principal: IssuerPrincipal,
+    settings: SettingsDep,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> Response:
+    outcome = service.issue_as(
+        session, principal, request, settings, idempotency_key=idempotency_key
+    )
+    return issued_response(outcome.credential, created=outcome.created)
+
+
+@router.get("", summary="List issued credentials (newest first)")
+def list_all(
+    *,
+    session: SessionDep,
+    principal: IssuerPrincipal,
+    settings: SettingsDep,
+    issuer_id: Annotated[uuid.UUID | None, Query(description="admins: one issuer's")] = None,
+    learner_id: Annotated[uuid.UUID | None, Query()] = None,
+    achievement_id: Annotated[uuid.UUID | None, Query()] = None,
+    status: Annotated[CredentialStatus | None, Query()] = None,
+    format: Annotated[CredentialFormat | None, Query()] = None,  # noqa: A002 - the API's name
+    limit: LimitParam = 50,
+    cursor: CursorParam = None,
+) -> Page[CredentialRead]:
+    rows, next_cursor = lifecycle.list_credentials(
+        session,
+        principal,
+        issuer_id=issuer_id,
+        learner_id=learner_id,
+        achievement_id=achievement_id,
+        status=status,
+        fmt=format,
+        limit=limit,
+        cursor=cursor,
+    )
+    return Page(items=[to_read(row, settings.base_url) for row in rows], next=next_cursor)
+
+
+@router.get(
+    "/{credential_id}",
+    summary="One credential: metadata and the credential as issued",
+    response_model=CredentialDetailRead,
+)
+def read(
+    credential_id: uuid.UUID, session: SessionDep, principal: IssuerPrincipal, settings: SettingsDep
+) -> Response:
+    credential = lifecycle.get_credential(session, principal, credential_id)
+    return detail_response(credential, settings.base_url)
+
+
+@router.post("/{credential_id}/revoke", summary="Revoke (final; a second time is 409)")
+def revoke(
+    credential_id: uuid.UUID,
+    data: RevokeIn,
+    session: SessionDep,
+    principal: IssuerPrincipal,
+    settings: SettingsDep,
+) -> CredentialRead:
+    credential = lifecycle.revoke_credential(
+        session, principal, credential_id, data.reason, actor=actor_label(principal)
+    )
+    return to_read(credential, settings.base_url)
+
+
+@router.post("/{credential_id}/visibility", summary="Make the public page visible or not")
+def visibility(
+    credential_id: uuid.UUID,
+    data: VisibilityIn,
+    session: SessionDep,
+    principal: IssuerPrincipal,
+    settings: SettingsDep,
+) -> CredentialRead:
+    credential = lifecycle.set_visibility(
+        session, principal, credential_id, data.public, actor=actor_label(principal)
+    )
+    return to_read(credential, settings.base_url)
+
+
+@router.post(
+    "/{credential_id}/suspend",
+    summary="Not supported: OB 3.0 allows one credentialStatus (revocation); always 409",
+    status_code=409,
+)
+def suspend(credential_id: uuid.UUID, session: SessionDep, principal: IssuerPrincipal) -> None:
+    lifecycle.refuse_suspension(session, principal, credential_id, "suspended")
+
+
+@router.post(
+    "/{credential_id}/reinstate",
+    summary="Not supported: nothing is ever suspended; always 409",
+    status_code=409,
+)
+def reinstate(credential_id: uuid.UUID, session: SessionDep, principal: IssuerPrincipal) -> None:
+    lifecycle.refuse_suspension(session, principal, credential_id, "reinstated")

@@ -1,0 +1,1 @@
+"""Learners: each issuer's records of the people it awards credentials to."""

@@ -1,0 +1,106 @@
+"""Magic links: request one for an address, redeem it once for a learner token.
+
+A request always answers the same way whether or not any issuer knows the address, so the
+endpoint cannot be used to find out who holds credentials here. Each address may ask for a few
+links per hour (the limit protects the address's owner from mail floods). A code is 256 random
+bits, stored hashed, valid for `magic_link_minutes`, and used at most once: the redeeming UPDATE
+only succeeds while `used_at` is still empty, which is atomic on every backend.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from credex.auth.tokens import create_token
+from credex.db.base import utcnow
+from credex.db.models import MagicLink
+from credex.errors import TooManyRequests, Unauthorized
+from credex.settings import Settings
+from credex.signin.mailer import Mail, deliver
+
+MAX_LINKS_PER_HOUR = 5
+LEARNER_TOKEN_DAYS = 30
+# Never the address: token names end up in audit entries, which outlive an account.
+LEARNER_TOKEN_NAME = "wallet sign-in"  # noqa: S105 - a label, not a secret
+SIGNIN_PATH = "/wallet/signin"
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+def signin_link(base_url: str, code: str) -> str:
+    return f"{base_url}{SIGNIN_PATH}/{code}"
+
+
+def request_magic_link(session: Session, email: str, settings: Settings) -> None:
+    """Mail a sign-in link to `email` (already validated and normalised)."""
+    now = utcnow()
+    recent = session.scalar(
+        select(func.count())
+        .select_from(MagicLink)
+        .where(MagicLink.email == email, MagicLink.created_at > now - timedelta(hours=1))
+    )
+    if (recent or 0) >= MAX_LINKS_PER_HOUR:
+        raise TooManyRequests(
+            "too many sign-in links were requested for this address; try again later",
+            retry_after=3600,
+        )
+    code = secrets.token_urlsafe(32)
+    minutes = settings.magic_link_minutes
+    session.add(
+        MagicLink(
+            email=email, code_hash=hash_code(code), expires_at=now + timedelta(minutes=minutes)
+        )
+    )
+    session.flush()
+    deliver(session, settings, _signin_mail(email, signin_link(settings.base_url, code), minutes))
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    token: str
+    email: str
+    expires_at: datetime
+
+
+def redeem_magic_link(session: Session, code: str) -> SignedIn:
+    """A learner token for the address the link was sent to; the link is spent."""
+    now = utcnow()
+    link = session.scalar(select(MagicLink).where(MagicLink.code_hash == hash_code(code.strip())))
+    if link is None or link.used_at is not None or link.expires_at <= now:
+        raise Unauthorized("this sign-in link is not valid (unknown, expired or already used)")
+    spent = session.execute(
+        update(MagicLink)
+        .where(MagicLink.id == link.id, MagicLink.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(spent, "rowcount", 0) != 1:
+        raise Unauthorized("this sign-in link is not valid (unknown, expired or already used)")
+    expires_at = now + timedelta(days=LEARNER_TOKEN_DAYS)
+    issued = create_token(
+        session,
+        role="learner",
+        name=LEARNER_TOKEN_NAME,
+        learner_email=link.email,
+        expires_at=expires_at,
+    )
+    return SignedIn(token=issued.token, email=link.email, expires_at=expires_at)
+
+
+def _signin_mail(email: str, link: str, minutes: int) -> Mail:
+    body = (
+        "Hello,\n\n"
+        "Use this link to open your credential wallet:\n\n"
+        f"{link}\n\n"
+        f"The link works once and for {minutes} minutes. If you did not ask for it, ignore "
+        "this message: nobody can sign in without the link.\n"
+    )
+    return Mail(to=email, subject="Your credex sign-in link", body=body, kind="magic_link")

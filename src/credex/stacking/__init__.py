@@ -1,0 +1,1 @@
+"""Stacking: rules that combine micro-credentials into larger credentials, awarded automatically."""

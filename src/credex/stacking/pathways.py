@@ -1,0 +1,201 @@
+"""A learner's pathways: progress per rule, and awarding what has become due.
+
+`evaluate_and_award` is what issuance calls after each credential it issues to a learner, and
+what `POST /learners/{id}/pathways/evaluate` calls. It locks the learner row first, so
+evaluations for one learner run one after another (two issuances that each complete a rule
+cannot both miss it), and the awards' unique (rule, learner) constraint makes a second award
+impossible even so. An award is itself a credential and may complete a further rule, hence
+the rounds.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from credex.achievements.public import achievement_url
+from credex.core.stacking import Evaluation, Progress, evaluate_rule, referenced_achievements
+from credex.db.base import utcnow
+from credex.db.models import Achievement, Award, Learner, StackingRule
+from credex.errors import NotFound
+from credex.issuers.public import issuer_did
+from credex.settings import Settings, get_settings
+from credex.stacking import external, repository
+from credex.stacking.award import award_stacked
+from credex.stacking.facts import (
+    Component,
+    achievement_key,
+    achievement_name,
+    labels,
+    learner_components,
+)
+from credex.stacking.service import rule_requirement
+
+
+@dataclass(frozen=True)
+class PathwayView:
+    """One rule's progress for one learner record (what the API, the page and the wallet show)."""
+
+    rule: StackingRule
+    learner_id: uuid.UUID
+    target_name: str
+    progress: Progress
+    components: dict[str, Component]  # by id (URL): everything `progress` may mention
+    not_counted: list[tuple[str, str]]  # (id, why)
+    award: Award | None
+
+    @property
+    def counted(self) -> list[Component]:
+        return [self.components[i] for i in self.progress.counted if i in self.components]
+
+
+def evaluate_and_award(
+    session: Session, issuer_id: uuid.UUID, learner_id: uuid.UUID, settings: Settings, *, actor: str
+) -> list[Award]:
+    """Award every stacked credential of `issuer_id` that the learner has become due for."""
+    rules = repository.issuer_rules(session, issuer_id, active_only=True)
+    if not rules:
+        return []  # the common case on the issuance path: one indexed query
+    learner = repository.lock_learner(session, issuer_id, learner_id)
+    if learner is None:
+        raise NotFound(f"no learner {learner_id}")
+    awarded: list[Award] = []
+    for _ in range(len(rules) + 1):
+        award = _award_one(session, learner, rules, settings, actor)
+        if award is None:
+            break
+        awarded.append(award)
+    return awarded
+
+
+def _award_one(
+    session: Session,
+    learner: Learner,
+    rules: Sequence[StackingRule],
+    settings: Settings,
+    actor: str,
+) -> Award | None:
+    """Award the first rule that is due; None when none is (after re-checking externals)."""
+    done = {award.rule_id for award in repository.learner_awards(session, [learner.id])}
+    while True:
+        components = learner_components(session, learner.issuer_id, [learner.id], settings.base_url)
+        for rule in rules:
+            if rule.id in done:
+                continue
+            progress = _progress(rule, components, settings)
+            if not progress.satisfied or _holds_target(rule, components, settings.base_url):
+                continue
+            counted = [c for c in components if c.id in set(progress.counted)]
+            externals = [c.external for c in counted if c.external is not None]
+            if externals and not external.recheck(session, externals, settings):
+                break  # something no longer verifies: evaluate again without it
+            award = award_stacked(session, rule, learner, counted, settings, actor=actor)
+            if award is not None:
+                return award
+            done.add(rule.id)
+        else:
+            return None
+
+
+def learner_pathways(
+    session: Session,
+    learner_ids: Collection[uuid.UUID],
+    settings: Settings | None = None,
+    *,
+    active_only: bool = True,
+) -> list[PathwayView]:
+    """Progress on every rule of each learner record's issuer (learners are issuer-scoped, so
+    one person may hold records at several issuers; the wallet passes them all)."""
+    settings = settings or get_settings()
+    learners = [session.get(Learner, learner_id) for learner_id in learner_ids]
+    views: list[PathwayView] = []
+    for learner in learners:
+        if learner is None:
+            continue
+        rules = repository.issuer_rules(session, learner.issuer_id, active_only=active_only)
+        views += pathway_views(session, learner, rules, settings)
+    return views
+
+
+def pathway_views(
+    session: Session, learner: Learner, rules: Sequence[StackingRule], settings: Settings
+) -> list[PathwayView]:
+    """Progress on `rules` (of the learner's issuer) for one learner record."""
+    base_url = settings.base_url
+    components = learner_components(session, learner.issuer_id, [learner.id], base_url)
+    awards = {a.rule_id: a for a in repository.learner_awards(session, [learner.id])}
+    targets = repository.achievements_by_id(session, {r.target_achievement_id for r in rules})
+    named = _named_achievements(session, rules, base_url)
+    names = labels(components, [*targets.values(), *named], base_url)
+    by_id = {component.id: component for component in components}
+    views = []
+    for rule in rules:
+        target = targets.get(rule.target_achievement_id)
+        trusted = _trusted(rule, base_url)
+        progress = _progress(rule, components, settings, names)
+        views.append(
+            PathwayView(
+                rule=rule,
+                learner_id=learner.id,
+                target_name=achievement_name(target) if target else str(rule.target_achievement_id),
+                progress=progress,
+                components=by_id,
+                not_counted=_not_counted(components, trusted),
+                award=awards.get(rule.id),
+            )
+        )
+    return views
+
+
+def _progress(
+    rule: StackingRule,
+    components: Sequence[Component],
+    settings: Settings,
+    names: dict[str, str] | None = None,
+) -> Progress:
+    requirement = rule_requirement(rule)
+    keys = {
+        ref: achievement_key(ref, settings.base_url)
+        for _, ref in referenced_achievements(requirement)
+    }
+    evaluation = Evaluation(now=utcnow(), keys=keys, labels=names or {})
+    facts = [component.fact for component in components]
+    return evaluate_rule(requirement, facts, _trusted(rule, settings.base_url), evaluation)
+
+
+def _trusted(rule: StackingRule, base_url: str) -> set[str]:
+    return {issuer_did(rule.issuer_id, base_url), *rule.trusted_issuers}
+
+
+def _holds_target(rule: StackingRule, components: Sequence[Component], base_url: str) -> bool:
+    """An active credential for the target already exists (issued directly, or awarded)."""
+    target = achievement_url(rule.target_achievement_id, base_url)
+    return any(c.credential is not None and c.fact.achievement_id == target for c in components)
+
+
+def _not_counted(components: Sequence[Component], trusted: set[str]) -> list[tuple[str, str]]:
+    reasons = []
+    for component in components:
+        if not component.fact.verified:
+            reasons.append((component.id, "not verified yet"))
+        elif component.fact.issuer_id not in trusted:
+            reasons.append((component.id, f"issuer {component.fact.issuer_id} is not trusted"))
+    return reasons
+
+
+def _named_achievements(
+    session: Session, rules: Sequence[StackingRule], base_url: str
+) -> list[Achievement]:
+    """This service's achievements the rules name (by UUID or by URL), for their names."""
+    ids = set()
+    prefix = f"{base_url}/achievements/"
+    for rule in rules:
+        for _, ref in referenced_achievements(rule_requirement(rule)):
+            try:
+                ids.add(uuid.UUID(ref.removeprefix(prefix)))
+            except ValueError:
+                continue
+    return list(repository.achievements_by_id(session, ids).values())

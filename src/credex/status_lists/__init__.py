@@ -1,0 +1,1 @@
+"""Bitstring status lists: random index allocation, revocation bits, the signed list credential."""

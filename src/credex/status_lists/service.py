@@ -1,0 +1,83 @@
+"""The signed BitstringStatusListCredential of a list, re-signed only when something changed.
+
+The list's bits are derived from its revoked credentials. The signed credential is cached on the
+list row with the `version` it reflects and the key that signed it; a GET re-signs (lazily) when
+a status change bumped the version or the issuer rotated its key. Reading the version BEFORE the
+revoked indexes means a cached signature always covers at least what its version promises.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from credex.core import sign_credential
+from credex.core.status_list import StatusBits, build_status_list_credential
+from credex.db.base import utcnow
+from credex.errors import NotFound
+from credex.issuers.public import issuer_did
+from credex.keys.signer import signer_for_issuer
+from credex.settings import Settings
+from credex.status_lists import repository
+
+TTL_SECONDS = 300
+"""How long verifiers may cache a list (BSL `ttl`, and the HTTP max-age that matches it)."""
+
+
+@dataclass(frozen=True)
+class SignedStatusList:
+    text: str  # the signed credential exactly as served
+    etag: str
+
+
+def status_list_url(list_id: uuid.UUID, base_url: str) -> str:
+    return f"{base_url}/status-lists/{list_id}"
+
+
+def signed_status_list(
+    session: Session, list_id: uuid.UUID, settings: Settings
+) -> SignedStatusList:
+    status_list = repository.list_by_id(session, list_id)
+    if status_list is None:
+        raise NotFound(f"no status list {list_id}")
+    signer = signer_for_issuer(session, status_list.issuer_id, settings)
+    if (
+        status_list.signed_text is not None
+        and status_list.signed_etag is not None
+        and status_list.signed_version == status_list.version
+        and status_list.signed_key_id == signer.key_id
+    ):
+        return SignedStatusList(status_list.signed_text, status_list.signed_etag)
+    version = status_list.version
+    bits = StatusBits(status_list.capacity)
+    for index in repository.revoked_indexes(session, list_id):
+        bits.set(index, 1)
+    unsigned = build_status_list_credential(
+        list_id=status_list_url(list_id, settings.base_url),
+        issuer=issuer_did(status_list.issuer_id, settings.base_url),
+        purpose=status_list.purpose,
+        bits=bits,
+        valid_from=utcnow(),
+        ttl_ms=TTL_SECONDS * 1000,
+    )
+    text = json.dumps(sign_credential(unsigned, signer), ensure_ascii=False, separators=(",", ":"))
+    etag = '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+    status_list.signed_text = text
+    status_list.signed_etag = etag
+    status_list.signed_version = version
+    status_list.signed_key_id = signer.key_id
+    return SignedStatusList(text, etag)
+
+
+def status_list_credential(
+    session: Session, list_id: uuid.UUID, settings: Settings
+) -> tuple[dict[str, Any], str]:
+    """The signed list credential (parsed) and its ETag; for the verifier and other modules."""
+    signed = signed_status_list(session, list_id, settings)
+    document: dict[str, Any] = json.loads(signed.text)
+    return document, signed.etag

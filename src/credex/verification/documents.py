@@ -1,0 +1,123 @@
+"""The `documents` mapping handed to `credex.core`: local answers first, the network last.
+
+The core verifier only ever calls `documents.get(url_or_did)`. This mapping answers:
+1. this service's issuers (`did:web:<host>:issuers:<id>` and the did.json URLs a did:web
+   resolver derives from it) from the database, without HTTP;
+2. this service's status lists (`<base_url>/status-lists/<id>`) from the database;
+3. any other http(s) URL through the guarded fetcher, unless verification is offline.
+Anything else (other DID methods, URNs) is unknown: None. A failure raises `DocumentUnavailable`
+with the reason, which the core turns into an `error` check that says why.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from credex.errors import CredexError
+from credex.issuers.public import did_document, issuer_id_from_did
+from credex.settings import Settings
+from credex.verification.fetcher import FetchError, GuardedFetcher
+from credex.verification.repository import issuer_with_keys
+
+_UUID = r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
+
+
+class DocumentUnavailable(Exception):
+    """A document could not be obtained; the message is shown in the report."""
+
+
+class VerificationDocuments(Mapping[str, Any]):
+    """One verification run's documents; each is looked up at most once per run."""
+
+    def __init__(
+        self, session: Session | None, settings: Settings, fetcher: GuardedFetcher | None
+    ) -> None:
+        self._session = session
+        self._settings = settings
+        self._fetcher = fetcher
+        self._found: dict[str, Any] = {}
+        self._failed: dict[str, str] = {}
+        self._rows: list[object] = []
+        base = settings.base_url
+        https_base = "https://" + base.split("://", 1)[-1]  # what a did:web resolver derives
+        alternatives = "|".join(re.escape(prefix) for prefix in {base, https_base})
+        self._own_did_json = re.compile(rf"^(?:{alternatives})/issuers/{_UUID}/did\.json$")
+        self._own_status_list = re.compile(rf"^{re.escape(base)}/status-lists/{_UUID}$")
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self._failed:
+            raise DocumentUnavailable(self._failed[key])
+        if key not in self._found:
+            try:
+                self._found[key] = self._resolve(key)
+            except DocumentUnavailable as exc:
+                self._failed[key] = str(exc)
+                raise
+        found = self._found[key]
+        return default if found is None else found
+
+    def _resolve(self, key: str) -> Any:
+        if self._session is not None:
+            local = self._local(self._session, key)
+            if local is not None:
+                return local
+        if not key.startswith(("http://", "https://")) or self._fetcher is None:
+            return None
+        try:
+            return self._fetcher.fetch_json(key.partition("#")[0])
+        except FetchError as exc:
+            raise DocumentUnavailable(str(exc)) from exc
+
+    def _local(self, session: Session, key: str) -> dict[str, Any] | str | None:
+        issuer_id = issuer_id_from_did(key, self._settings.base_url)
+        if issuer_id is None:
+            match = self._own_did_json.match(key)
+            issuer_id = uuid.UUID(match.group(1)) if match else None
+        if issuer_id is not None:
+            return self._own_did_document(session, issuer_id)
+        match = self._own_status_list.match(key.partition("#")[0])
+        if match:
+            return self._own_status_list_credential(session, uuid.UUID(match.group(1)))
+        if key.startswith(self._settings.base_url + "/credentials/"):
+            # Components our stacked credentials list, as issued (bytes matter for digests).
+            from credex.stacking.facts import stored_component
+
+            return stored_component(session, key)
+        return None
+
+    def _own_did_document(self, session: Session, issuer_id: uuid.UUID) -> dict[str, Any]:
+        """The same document `GET /issuers/{id}/did.json` serves, built from one query."""
+        issuer = issuer_with_keys(session, issuer_id)
+        if issuer is None:
+            raise DocumentUnavailable(f"no issuer {issuer_id} on this service")
+        # The session's identity map holds rows weakly: keep this one so the trust check that
+        # follows finds it there instead of querying again.
+        self._rows.append(issuer)
+        return did_document(issuer.id, issuer.keys, self._settings.base_url)
+
+    def _own_status_list_credential(self, session: Session, list_id: uuid.UUID) -> dict[str, Any]:
+        from credex.status_lists.service import status_list_credential
+
+        try:
+            document, _etag = status_list_credential(session, list_id, self._settings)
+        except CredexError as exc:
+            raise DocumentUnavailable(f"no status list {list_id} on this service") from exc
+        return document
+
+    # The core never iterates; these make this a well-behaved Mapping for anyone who does.
+    def __getitem__(self, key: str) -> Any:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([key for key, value in self._found.items() if value is not None])
+
+    def __len__(self) -> int:
+        return sum(value is not None for value in self._found.values())

@@ -1,0 +1,27 @@
+"""Queries for verification. The trusted list is admin data (no tenant scoping); issuers are
+read only for their public parts (DID document, name), as anyone may see them."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, joinedload
+
+from credex.db.models import Issuer, TrustedIssuer
+
+
+def trusted_issuers() -> Select[TrustedIssuer]:
+    """Every query for the trusted list starts here."""
+    return select(TrustedIssuer)
+
+
+def trusted_issuer_named(session: Session, issuer: str) -> TrustedIssuer | None:
+    return session.scalar(trusted_issuers().where(TrustedIssuer.issuer == issuer))
+
+
+def issuer_with_keys(session: Session, issuer_id: uuid.UUID) -> Issuer | None:
+    """One query for an issuer and every key it ever had (what its DID document lists); the
+    issuer then stays in the session, so the trust check that follows costs nothing."""
+    stmt = select(Issuer).options(joinedload(Issuer.keys)).where(Issuer.id == issuer_id)
+    return session.scalars(stmt).unique().one_or_none()

@@ -1,0 +1,189 @@
+"""Verification as a service: one entry point for the API, the VC-API, the pages and the CLI.
+
+`verify_submission` takes whatever the caller gave (a credential, a VC-JWT, a baked image, a
+presentation, or a URL to fetch), runs the core pipeline with this service's documents (own
+issuers and status lists from the database, everything else through the guarded fetcher) and
+its trust list, and returns the report as JSON-ready data. A bad credential is a normal result;
+only an unreadable request raises (in the router).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session
+
+from credex.core.verification import (
+    PresentationReport,
+    VerificationReport,
+    summarize_credential,
+    verify_credential,
+    verify_presentation,
+)
+from credex.settings import Settings
+from credex.verification.addresses import AddressPolicy
+from credex.verification.documents import VerificationDocuments
+from credex.verification.fetcher import FetchError, GuardedFetcher
+from credex.verification.trust import TrustResolver
+
+InputKind = Literal["credential", "jwt", "url", "file", "presentation"]
+Payload = dict[str, Any] | str | bytes
+
+
+@dataclass(frozen=True)
+class Submission:
+    kind: InputKind
+    data: Payload
+    email: str | None = None
+    challenge: str | None = None
+    domain: str | None = None
+
+
+def make_fetcher(settings: Settings) -> GuardedFetcher:
+    return GuardedFetcher(policy=AddressPolicy(allow_private=settings.fetch_allow_private))
+
+
+def is_presentation(value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    types = value.get("type")
+    return "VerifiablePresentation" in (types if isinstance(types, list) else [types])
+
+
+def _json_object(payload: Payload) -> dict[str, Any] | None:
+    if isinstance(payload, dict):
+        return payload
+    text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+class Verifier:
+    """One request's verification: documents and trust answers are shared by every credential."""
+
+    def __init__(
+        self,
+        session: Session | None,
+        settings: Settings,
+        fetcher: GuardedFetcher | None,
+        now: datetime | None = None,
+    ) -> None:
+        self.session = session
+        self.settings = settings
+        self.fetcher = fetcher
+        self.now = now
+        self.documents = VerificationDocuments(session, settings, fetcher)
+        self.trust = TrustResolver(session, settings)
+        base = re.escape(settings.base_url)
+        self._own_credential = re.compile(rf"^{base}/credentials/([0-9a-fA-F-]{{36}})/?$")
+
+    def verify(self, submission: Submission) -> dict[str, Any]:
+        checked_at = self.now or datetime.now(UTC)
+        payload: Payload | None = submission.data
+        problem = None
+        if submission.kind == "url":
+            payload, problem = self._retrieve(str(submission.data))
+        if payload is None:
+            report = VerificationReport()
+            report.add("format", "error", f"the credential could not be retrieved: {problem}")
+            result = self.credential_result(report)
+        else:
+            presentation = _json_object(payload)
+            if is_presentation(presentation):
+                result = self.presentation_result(
+                    verify_presentation(
+                        presentation,
+                        self.documents,
+                        self.now,
+                        domain=submission.domain,
+                        challenge=submission.challenge,
+                        trusted_issuer=self.trust,
+                    )
+                )
+            else:
+                result = self.credential_result(self.run(payload, email=submission.email))
+        result["input"] = submission.kind
+        result["checked_at"] = checked_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return result
+
+    def run(self, payload: Payload, *, email: str | None = None) -> VerificationReport:
+        return verify_credential(
+            payload, self.documents, self.now, email=email, trusted_issuer=self.trust
+        )
+
+    def _retrieve(self, url: str) -> tuple[Payload | None, str | None]:
+        """The document at `url`: our own public credentials from the database, else fetched."""
+        own = self._own_credential.match(url)
+        if own and self.session is not None:
+            from credex.issuance.service import public_credential
+
+            try:
+                credential_id = uuid.UUID(own.group(1))
+            except ValueError:
+                return None, "there is no public credential at this address"
+            row = public_credential(self.session, credential_id)
+            if row is None:
+                return None, "there is no public credential at this address"
+            return str(row.content), None
+        if self.fetcher is None:
+            return None, "URLs are not fetched when verifying offline"
+        try:
+            return self.fetcher.fetch(url).content, None
+        except FetchError as exc:
+            return None, str(exc)
+
+    def credential_result(self, report: VerificationReport) -> dict[str, Any]:
+        body = report.to_dict()
+        summary = summarize_credential(report.credential) if report.credential else None
+        if summary is not None:
+            summary["issuer"]["trust"] = self.trust.trust(summary["issuer"]["id"]).to_dict()
+            summary["status"] = status_summary(report)
+        body["credential"] = summary
+        body["endorsements"] = [
+            self.credential_result(nested) for nested in report.nested.get("endorsements", [])
+        ]
+        return body
+
+    def presentation_result(self, report: PresentationReport) -> dict[str, Any]:
+        body = report.to_dict()
+        body["credentials"] = [self.credential_result(each) for each in report.credentials]
+        body["credential"] = None
+        return body
+
+
+def status_summary(report: VerificationReport) -> dict[str, str]:
+    """The credential's standing in words: active, revoked, suspended, expired, not yet valid."""
+    validity = report.check("validity")
+    status = report.check("status")
+    if status is not None and status.outcome == "failed":
+        state = status.detail.split(":", 1)[0].split()[0]
+        return {"state": state, "detail": status.detail}
+    if validity is not None and validity.outcome == "failed":
+        state = "expired" if validity.detail.startswith("expired") else "not yet valid"
+        return {"state": state, "detail": validity.detail}
+    if status is not None and status.outcome == "error":
+        return {"state": "unknown", "detail": status.detail}
+    if status is None or status.outcome == "skipped":
+        return {"state": "no status information", "detail": "the issuer publishes no status"}
+    return {"state": "active", "detail": status.detail}
+
+
+def verify_submission(
+    session: Session | None,
+    settings: Settings,
+    submission: Submission,
+    *,
+    fetcher: GuardedFetcher | None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    return Verifier(session, settings, fetcher, now).verify(submission)

@@ -1,0 +1,141 @@
+"""VC-API `POST /credentials/issue`: sign a caller-supplied credential as the caller's issuer.
+
+The credential is checked against the VC Data Model before signing (W3C suites: an issuer must
+refuse what a verifier must reject, with 400 or 422) and signed with the issuer's active key as
+`DataIntegrityProof` / `eddsa-rdfc-2022`. Nothing is stored: this is signing as a service for
+interoperability, not credex issuance (which builds the credential itself and tracks status).
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from credex.auth.principal import Principal
+from credex.core import CoreError, InvalidCredentialError, sign_credential
+from credex.core.errors import VCDM_ERRORS
+from credex.errors import CredexError, Forbidden, InvalidInput
+from credex.issuers import repository as issuers
+from credex.issuers.public import issuer_did, issuer_id_from_did
+from credex.keys.signer import signer_for_issuer
+from credex.settings import Settings
+
+ISSUE_OPTIONS = frozenset({"credentialId", "mandatoryPointers"})
+VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
+DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
+MALFORMED = VCDM_ERRORS + "MALFORMED_VALUE_ERROR"
+
+
+class MalformedRequest(CredexError):
+    """400: the request itself is not an issue request (VC-API `IssueCredentialRequest`)."""
+
+
+def _error(pointer: str, detail: str, problem_type: str = MALFORMED) -> dict[str, Any]:
+    return {"pointer": pointer, "detail": detail, "type": problem_type}
+
+
+def read_issue_request(body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(credential, options) from the request body, or MalformedRequest (400)."""
+    if not isinstance(body, dict):
+        raise MalformedRequest("the body must be a JSON object {credential, options}")
+    credential = body.get("credential")
+    if not isinstance(credential, dict):
+        raise MalformedRequest(
+            "'credential' must be a JSON object", errors=[_error("/credential", "required object")]
+        )
+    options = body.get("options", {})
+    if options is None:
+        options = {}
+    if not isinstance(options, dict):
+        raise MalformedRequest("'options' must be a JSON object")
+    unknown = sorted(set(options) - ISSUE_OPTIONS)
+    if unknown:
+        raise MalformedRequest(
+            f"unsupported issue option(s): {', '.join(unknown)}",
+            errors=[_error(f"/options/{name}", "not a supported option") for name in unknown],
+        )
+    credential_id = options.get("credentialId")
+    if credential_id is not None and not isinstance(credential_id, str):
+        raise MalformedRequest("options.credentialId must be a string")
+    return credential, options
+
+
+def _signing_issuer(
+    session: Session, principal: Principal, claimed: Any, base_url: str
+) -> uuid.UUID:
+    """An issuer token signs as its issuer; an admin as the service issuer the credential names."""
+    if principal.role == "issuer" and principal.issuer_id is not None:
+        return principal.issuer_id
+    if principal.is_admin:
+        named = claimed.get("id") if isinstance(claimed, dict) else claimed
+        issuer_id = issuer_id_from_did(named, base_url) if isinstance(named, str) else None
+        if issuer_id is not None and issuers.find_issuer(session, issuer_id) is not None:
+            return issuer_id
+        raise InvalidInput(
+            "as an admin, name one of this service's issuers in credential.issuer",
+            errors=[_error("/credential/issuer", "not an issuer of this service")],
+        )
+    raise Forbidden("issuing needs an issuer token")
+
+
+def _with_issuer(credential: dict[str, Any], did: str) -> dict[str, Any]:
+    """Fill in a missing issuer (or issuer id); refuse an issuer that is not the caller."""
+    if "issuer" not in credential:
+        credential["issuer"] = did
+    elif isinstance(credential["issuer"], dict) and "id" not in credential["issuer"]:
+        credential["issuer"]["id"] = did
+    issuer = credential["issuer"]
+    stated = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if stated != did:
+        raise InvalidInput(
+            f"the credential's issuer must be this issuer's DID {did}",
+            errors=[_error("/credential/issuer", f"expected {did}, got {stated!r}")],
+        )
+    return credential
+
+
+def _add_proof_context(credential: dict[str, Any]) -> None:
+    """VC DM 1.1 has no DataIntegrityProof terms: append their context, as DI §2.1 allows (the
+    VC 2.0 base context already defines them)."""
+    contexts = credential.get("@context")
+    if (
+        isinstance(contexts, list)
+        and contexts[:1] == [VC_V1_CONTEXT]
+        and DATA_INTEGRITY_CONTEXT not in contexts
+    ):
+        credential["@context"] = [*contexts, DATA_INTEGRITY_CONTEXT]
+
+
+def issue(session: Session, principal: Principal, body: Any, settings: Settings) -> dict[str, Any]:
+    """The signed credential; 400 for a malformed request, 422 for an invalid credential."""
+    credential, options = read_issue_request(body)
+    credential = copy.deepcopy(credential)
+    issuer_id = _signing_issuer(session, principal, credential.get("issuer"), settings.base_url)
+    credential = _with_issuer(credential, issuer_did(issuer_id, settings.base_url))
+    credential_id = options.get("credentialId")
+    if credential_id is not None:
+        if "id" in credential and credential["id"] != credential_id:
+            raise InvalidInput(
+                "options.credentialId differs from the credential's id",
+                errors=[_error("/options/credentialId", "differs from /credential/id")],
+            )
+        credential["id"] = credential_id
+    _add_proof_context(credential)
+    signer = signer_for_issuer(session, issuer_id, settings)
+    try:
+        return sign_credential(credential, signer)
+    except InvalidCredentialError as exc:
+        errors = [
+            _error(f"/credential{p.pointer}", p.detail, VCDM_ERRORS + p.code) for p in exc.problems
+        ]
+        raise InvalidInput(
+            "the credential is not a valid VC 2.0 credential", errors=errors
+        ) from exc
+    except CoreError as exc:
+        raise InvalidInput(
+            f"the credential cannot be signed: {exc.detail}",
+            errors=[_error("/credential", exc.detail, exc.problem_type)],
+        ) from exc

@@ -1,0 +1,132 @@
+"""W3C VC-API routes (no `/api/v1` prefix, as VC-API clients and the W3C suites expect):
+`POST /credentials/issue`, `POST /credentials/verify`, `POST /presentations/verify`."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import JSONResponse
+
+from credex.core.verification import verify_presentation
+from credex.deps import IssuerPrincipal, SessionDep, SettingsDep
+from credex.problems import PROBLEM_JSON
+from credex.verification import service
+from credex.verification.ratelimit import VerificationRateLimit
+from credex.verification.submission import read_limited_body
+from credex.verification.vcapi import (
+    CheckSelection,
+    Verdict,
+    credential_verdict,
+    presentation_verdict,
+)
+from credex.verification.vcapi_issue import MalformedRequest, issue
+
+router = APIRouter(tags=["vc-api"])
+PARSING_ERROR = "https://www.w3.org/TR/vc-data-model#PARSING_ERROR"
+
+
+async def read_json_object(request: Request) -> dict[str, Any]:
+    body = await read_limited_body(request)
+    try:
+        value = json.loads(body)
+    except ValueError as exc:
+        raise _malformed(f"the body is not JSON: {exc}") from exc
+    if not isinstance(value, dict):
+        raise _malformed("the body must be a JSON object")
+    return value
+
+
+JsonObject = Annotated[dict[str, Any], Depends(read_json_object)]
+
+
+def _malformed(detail: str, pointer: str = "") -> MalformedRequest:
+    """400 with a non-empty `errors` list, so VC-API clients see a rejection, not a result."""
+    error = {"type": PARSING_ERROR, "title": "Malformed request", "detail": detail}
+    if pointer:
+        error["pointer"] = pointer
+    return MalformedRequest(detail, errors=[error], verified=False)
+
+
+def _options(body: dict[str, Any]) -> tuple[dict[str, Any], CheckSelection]:
+    options = body.get("options")
+    options = {} if options is None else options
+    if not isinstance(options, dict):
+        raise _malformed("'options' must be a JSON object", "/options")
+    checks = options.get("checks")
+    if checks is not None and (
+        not isinstance(checks, list) or not all(isinstance(name, str) for name in checks)
+    ):
+        raise _malformed("options.checks must be a list of check names", "/options/checks")
+    for name in ("domain", "challenge"):
+        if options.get(name) is not None and not isinstance(options[name], str):
+            raise _malformed(f"options.{name} must be a string", f"/options/{name}")
+    return options, CheckSelection.from_option(checks)
+
+
+def _answer(verdict: Verdict, extra: dict[str, Any]) -> JSONResponse:
+    body = {**verdict.to_dict(), **extra}
+    if verdict.verified:
+        return JSONResponse(body)
+    first = verdict.errors[0]
+    problem = {
+        "type": first["type"],
+        "title": first["title"],
+        "status": 422,
+        "detail": first["detail"],
+        **body,
+    }
+    return JSONResponse(problem, status_code=422, media_type=PROBLEM_JSON)
+
+
+@router.post("/credentials/issue", status_code=status.HTTP_201_CREATED)
+def issue_credential(
+    caller: IssuerPrincipal, body: JsonObject, session: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Sign `credential` (VC 2.0) with eddsa-rdfc-2022 as the caller's issuer."""
+    return {"verifiableCredential": issue(session, caller, body, settings)}
+
+
+@router.post("/credentials/verify", responses={422: {"description": "does not verify"}})
+def verify_credential(
+    _limit: VerificationRateLimit, body: JsonObject, session: SessionDep, settings: SettingsDep
+) -> JSONResponse:
+    """200 `{"verified": true}` for a valid credential; 422 with `errors` otherwise."""
+    credential = body.get("verifiableCredential")
+    if not isinstance(credential, dict | str) or not credential:
+        raise _malformed(
+            "'verifiableCredential' must be a credential object", "/verifiableCredential"
+        )
+    _opts, selection = _options(body)
+    verifier = service.Verifier(session, settings, service.make_fetcher(settings))
+    report = verifier.run(credential)
+    verdict = credential_verdict(report, selection)
+    return _answer(verdict, {"report": verifier.credential_result(report)})
+
+
+@router.post("/presentations/verify", responses={422: {"description": "does not verify"}})
+def verify_presentation_route(
+    _limit: VerificationRateLimit, body: JsonObject, session: SessionDep, settings: SettingsDep
+) -> JSONResponse:
+    """200 `{"verified": true}` when the presentation and every credential in it verify."""
+    presentation = body.get("verifiablePresentation")
+    if not isinstance(presentation, dict):
+        raise _malformed(
+            "'verifiablePresentation' must be a presentation object", "/verifiablePresentation"
+        )
+    options, selection = _options(body)
+    verifier = service.Verifier(session, settings, service.make_fetcher(settings))
+    report = verify_presentation(
+        presentation,
+        verifier.documents,
+        domain=options.get("domain"),
+        challenge=options.get("challenge"),
+        trusted_issuer=verifier.trust,
+    )
+    verdict, per_credential = presentation_verdict(report, selection)
+    extra = {
+        "credentialResults": [each.to_dict() for each in per_credential],
+        "report": verifier.presentation_result(report),
+    }
+    return _answer(verdict, extra)

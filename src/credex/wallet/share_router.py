@@ -1,0 +1,54 @@
+"""Public `GET /share/{token}`: the credential behind a live share link, public page or not.
+
+Browsers get the same human page as `/credentials/{id}`; machines the credential as issued. An
+unknown, expired or revoked link is a plain 404, the same as a credential that does not exist.
+The response is never cached and tells search engines and referrers nothing: the URL is the
+secret.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request, Response
+
+from credex.deps import SessionDep
+from credex.errors import NotFound
+from credex.issuance.public_router import JWT_TEXT, VC_LD_JSON, prefers_html
+from credex.wallet.sharing import SHARE_PATH, open_share_link
+from credex.web.credential_page import render_credential_page
+from credex.web.templating import PageError
+
+router = APIRouter(tags=["public"])
+UNAVAILABLE = "This share link does not exist, has expired or was revoked."
+PRIVATE_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex, nofollow",
+    "Referrer-Policy": "no-referrer",
+    "Vary": "Accept",
+}
+
+
+@router.get(
+    SHARE_PATH + "/{token}",
+    summary="A credential shared by its learner with a secret link (JSON, JWT or HTML)",
+    responses={200: {"content": {VC_LD_JSON: {}, JWT_TEXT: {}, "text/html": {}}}},
+)
+def shared_credential(
+    token: str,
+    request: Request,
+    session: SessionDep,
+    accept: Annotated[str | None, Header()] = None,
+) -> Any:
+    credential = open_share_link(session, token)
+    wants_html = prefers_html(accept or "")
+    if credential is None:
+        if wants_html:
+            raise PageError(404, "Link not available", UNAVAILABLE)
+        raise NotFound(UNAVAILABLE)
+    if wants_html:
+        page = render_credential_page(request, credential, session)
+        page.headers.update(PRIVATE_HEADERS)
+        return page
+    media_type = JWT_TEXT if credential.format == "jwt" else VC_LD_JSON
+    return Response(credential.content.encode(), media_type=media_type, headers=PRIVATE_HEADERS)

@@ -1,0 +1,281 @@
+"""The learner's wallet pages: list, detail (downloads, sharing), pathways, import, account.
+
+Pages call the same services as `/api/v1/wallet`, with the learner taken from the wallet cookie
+(see `credex.wallet.web_session`). Every form posts with a CSRF token; nothing needs JavaScript,
+and the layout is the shared single column that works on a phone.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from credex.auth.tokens import revoke_token
+from credex.db.base import utcnow
+from credex.deps import SessionDep, SettingsDep
+from credex.errors import Conflict, InvalidInput, NotFound
+from credex.stacking.pathways import PathwayView
+from credex.verification.service import Submission, make_fetcher
+from credex.wallet import account, pathways, service, sharing
+from credex.wallet import import_ as imported
+from credex.wallet.badge_image import badge_png
+from credex.wallet.facts import achievement_facts
+from credex.wallet.schemas import FileKind, ShareLinkCreate
+from credex.wallet.views import imported_read, share_link_read
+from credex.wallet.web_session import (
+    CheckedLearnerForm,
+    PageLearner,
+    PageLearnerDep,
+    clear_wallet_cookie,
+    signin_redirect,
+)
+from credex.web.forms import SubmittedFormDep
+from credex.web.templating import PageRoute, render
+
+router = APIRouter(prefix="/wallet", route_class=PageRoute, include_in_schema=False)
+
+
+def _attachment(data: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        data,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def _list_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    learner: PageLearner,
+    *,
+    import_error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    now = utcnow()
+    entries = service.all_entries(session, learner.principal)
+    views: list[PathwayView] = pathways.person_pathways(session, learner.principal, settings)
+    imports = [
+        imported_read(row, issuer, settings.base_url)
+        for row, issuer in imported.list_imported(session, learner.principal)
+    ]
+    return render(
+        request,
+        "wallet/list.html",
+        status_code=status_code,
+        title="My wallet",
+        learner=learner,
+        credentials=[service.to_read(entry, settings.base_url, now) for entry in entries],
+        pathways=views,
+        imports=imports,
+        import_error=import_error,
+    )
+
+
+@router.get("")
+def wallet_home(
+    request: Request, session: SessionDep, settings: SettingsDep, learner: PageLearnerDep
+) -> Response:
+    return _list_page(request, session, settings, learner)
+
+
+def _detail_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    learner: PageLearner,
+    credential_id: uuid.UUID,
+    *,
+    new_link_url: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    now = utcnow()
+    entry = service.get_entry(session, learner.principal, credential_id)
+    links = sharing.list_share_links(session, learner.principal, credential_id)
+    read = service.to_read(entry, settings.base_url, now)
+    return render(
+        request,
+        "wallet/detail.html",
+        status_code=status_code,
+        title=read.achievement.name,
+        learner=learner,
+        credential=read,
+        facts=achievement_facts(entry.achievement),
+        links=[share_link_read(link, now) for link in links],
+        new_link_url=new_link_url,
+    )
+
+
+@router.get("/credentials/{credential_id}")
+def credential_detail(
+    credential_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    learner: PageLearnerDep,
+) -> Response:
+    return _detail_page(request, session, settings, learner, credential_id)
+
+
+@router.get("/credentials/{credential_id}/badge.png")
+def badge_picture(
+    credential_id: uuid.UUID, session: SessionDep, learner: PageLearnerDep
+) -> Response:
+    """The badge picture for the list (not baked: the baked one is a download)."""
+    entry = service.get_entry(session, learner.principal, credential_id)
+    return Response(
+        badge_png(entry.achievement),
+        media_type="image/png",
+        headers={"Cache-Control": "private, max-age=3600"},
+    )
+
+
+@router.get("/credentials/{credential_id}/files/{kind}")
+def download(
+    credential_id: uuid.UUID,
+    kind: FileKind,
+    session: SessionDep,
+    settings: SettingsDep,
+    learner: PageLearnerDep,
+) -> Response:
+    item = service.credential_download(
+        session, learner.principal, credential_id, kind, base_url=settings.base_url, now=utcnow()
+    )
+    return _attachment(item.data, item.media_type, f"{str(credential_id)[:8]}-{item.name}")
+
+
+def _back_to(credential_id: uuid.UUID, anchor: str) -> RedirectResponse:
+    return RedirectResponse(f"/wallet/credentials/{credential_id}#{anchor}", status_code=303)
+
+
+@router.post("/credentials/{credential_id}/visibility")
+def change_visibility(
+    credential_id: uuid.UUID,
+    session: SessionDep,
+    learner: CheckedLearnerForm,
+    form: SubmittedFormDep,
+) -> Response:
+    sharing.set_public(session, learner.principal, credential_id, form.get("public") == "on")
+    return _back_to(credential_id, "visibility")
+
+
+@router.post("/credentials/{credential_id}/share-links")
+def new_share_link(
+    credential_id: uuid.UUID,
+    *,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    learner: CheckedLearnerForm,
+    form: SubmittedFormDep,
+) -> Response:
+    days = form.get("expires_in_days")
+    try:
+        data = ShareLinkCreate(
+            label=form.get("label") or None, expires_in_days=int(days) if days.isdigit() else None
+        )
+    except ValidationError as exc:
+        raise InvalidInput("choose a validity between 1 day and 10 years") from exc
+    _link, token = sharing.create_share_link(session, learner.principal, credential_id, data)
+    url = sharing.share_url(settings.base_url, token)
+    return _detail_page(request, session, settings, learner, credential_id, new_link_url=url)
+
+
+@router.post("/credentials/{credential_id}/share-links/{link_id}/revoke")
+def revoke_share_link(
+    credential_id: uuid.UUID, link_id: uuid.UUID, session: SessionDep, learner: CheckedLearnerForm
+) -> Response:
+    sharing.revoke_share_link(session, learner.principal, credential_id, link_id)
+    return _back_to(credential_id, "share-links")
+
+
+@router.get("/export")
+def export_zip(session: SessionDep, settings: SettingsDep, learner: PageLearnerDep) -> Response:
+    now = utcnow()
+    data = service.export_wallet(session, learner.principal, base_url=settings.base_url, now=now)
+    return _attachment(data, "application/zip", f"credex-wallet-{now:%Y%m%d}.zip")
+
+
+@router.post("/imports")
+def import_credential(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    learner: CheckedLearnerForm,
+    form: SubmittedFormDep,
+) -> Response:
+    upload = form.files.get("file")
+    url = form.get("url")
+    if upload is not None and upload.data and not upload.too_large:
+        submission = Submission(kind="file", data=upload.data)
+    elif url:
+        submission = Submission(kind="url", data=url)
+    else:
+        message = "Choose a file (JSON, VC-JWT or badge image) or give its address."
+        if upload is not None and upload.too_large:
+            message = "The file is larger than 5 MB."
+        return _list_page(
+            request, session, settings, learner, import_error=message, status_code=422
+        )
+    try:
+        with session.begin_nested():
+            imported.import_credential(
+                session, learner.principal, submission, settings, fetcher=make_fetcher(settings)
+            )
+    except (InvalidInput, Conflict, NotFound) as exc:
+        reasons = [str(error.get("detail", "")) for error in exc.errors or []]
+        message = exc.detail + (": " + "; ".join(reasons) if reasons else "")
+        return _list_page(
+            request, session, settings, learner, import_error=message, status_code=exc.status
+        )
+    return RedirectResponse("/wallet#imported", status_code=303)
+
+
+@router.get("/account")
+def account_page(request: Request, learner: PageLearnerDep) -> Response:
+    return render(request, "wallet/account.html", title="My account", learner=learner, error=None)
+
+
+@router.get("/account/export")
+def account_export(session: SessionDep, learner: PageLearnerDep) -> Response:
+    data: dict[str, Any] = account.export_account(session, learner.principal).model_dump(
+        mode="json"
+    )
+    body = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    return _attachment(body, "application/json", "credex-account.json")
+
+
+@router.post("/account/delete")
+def delete_account(
+    request: Request, session: SessionDep, learner: CheckedLearnerForm, form: SubmittedFormDep
+) -> Response:
+    if form.get("confirm").lower() != "delete":
+        return render(
+            request,
+            "wallet/account.html",
+            status_code=422,
+            title="My account",
+            learner=learner,
+            error="Type DELETE to confirm.",
+        )
+    result = account.delete_account(session, learner.principal)
+    response = render(request, "wallet/deleted.html", title="Account deleted", result=result)
+    clear_wallet_cookie(response)
+    return response
+
+
+@router.post("/signout")
+def sign_out(session: SessionDep, learner: CheckedLearnerForm) -> Response:
+    revoke_token(session, learner.principal.token_id, caller=learner.principal)
+    response = signin_redirect()
+    clear_wallet_cookie(response)
+    return response
