@@ -14,7 +14,6 @@ from tests.api.test_stacking_support import (
     Stack,
     create_rule,
     demo_requirement,
-    evaluate,
     issue_component,
     leaf,
     learner_id_of,
