@@ -36,7 +36,8 @@ def rate(operation: Callable[[], Any], seconds: float) -> dict[str, float]:
 def run(seconds: float) -> dict[str, dict[str, float]]:
     """Both canonicalization paths; each signs distinct credentials (fresh ids and hashes)."""
     signer = Ed25519Signer.from_seed(bytes(range(32)))
-    pool = [micro_credential(signer.controller, email=f"l{n}@example.org", n=n) for n in range(64)]
+    # More distinct credentials than the fast path keeps recent results for: no cache hits.
+    pool = [micro_credential(signer.controller, email=f"l{n}@example.org", n=n) for n in range(400)]
     signed = [sign_credential(c, signer) for c in pool]
     jws = sign_credential(pool[0], signer, format="jwt")
     size = len(json.dumps(pool[0]))
