@@ -60,12 +60,14 @@ def _bulk(url: str, token: str, achievement_id: str, rows: int) -> dict[str, flo
     }
 
 
-def run(seconds: float) -> dict[str, dict[str, float]]:
+def run(
+    seconds: float, databases: tuple[str, ...] = ("sqlite", "postgresql")
+) -> dict[str, dict[str, float]]:
     if not wrk.available():
         raise SystemExit("the HTTP benchmark needs wrk: apt-get install wrk")
     duration = max(5, int(seconds))
     results: dict[str, dict[str, float]] = {}
-    for database in ("sqlite", "postgresql"):
+    for database in databases:
         with running_server(database, workers=2) as server:
             results[f"[{database}] HTTP issuance, 2 workers, {CONNECTIONS} conns"] = wrk.post_load(
                 f"{server.url}/api/v1/credentials",

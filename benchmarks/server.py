@@ -17,6 +17,8 @@ from pathlib import Path
 
 import httpx
 
+from credex.settings import generate_kek
+
 BENCH_PG_DB = "credex_bench"
 
 
@@ -63,6 +65,9 @@ def running_server(database: str, workers: int) -> Iterator[Server]:
         "CREDEX_LOG_LEVEL": "WARNING",
         "CREDEX_VERIFY_RATE_LIMIT_PER_MINUTE": "100000000",
         "CREDEX_DB_POOL_SIZE": "20",
+        # One explicit key-encryption key for the CLI and the server (a generated development
+        # key lives in the working directory when the database is not a SQLite file).
+        "CREDEX_KEY_ENCRYPTION_KEY": generate_kek(),
     }
     demo = _credex(env, "demo")
     issuer_token = re.search(r"demo issuer token \(shown once\): (\S+)", demo)
@@ -70,12 +75,13 @@ def running_server(database: str, workers: int) -> Iterator[Server]:
     if issuer_token is None or admin_token is None:
         raise RuntimeError(f"unexpected demo output: {demo}")
     exe = Path(sys.executable).with_name("credex")
+    log = (Path(tempfile.gettempdir()) / f"credex-bench-{database}.log").open("w")
     process = subprocess.Popen(
         [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
         env=env,
         cwd=workdir,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
@@ -104,4 +110,5 @@ def running_server(database: str, workers: int) -> Iterator[Server]:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
         shutil.rmtree(workdir, ignore_errors=True)
