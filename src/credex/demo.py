@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from credex.achievements.demo import ensure_demo_achievements
 from credex.auth.tokens import create_token
-from credex.db.models import ApiToken
+from credex.db.models import ApiToken, Award
 from credex.frameworks.demo import ensure_demo_framework
 from credex.issuance.demo import DEMO_AWARDS, ensure_demo_credentials
 from credex.issuers.service import ensure_demo_issuer
@@ -43,11 +43,11 @@ def load_demo(session: Session, settings: Settings) -> DemoResult:
     credentials = ensure_demo_credentials(session, settings, issuer, achievements)
     # Demo credentials predate nothing: evaluate the rule now, so a learner holding all three
     # components gets the larger credential exactly as after a live issuance.
-    awarded = 0
     for learner_id in sorted({credential.learner_id for credential in credentials}):
-        awarded += len(
-            evaluate_and_award(session, issuer.id, learner_id, settings, actor="credex demo")
-        )
+        evaluate_and_award(session, issuer.id, learner_id, settings, actor="credex demo")
+    awarded = session.scalar(
+        select(func.count()).select_from(Award).where(Award.issuer_id == issuer.id)
+    )
     issuer_token = create_token(session, role="issuer", name="demo issuer", issuer_id=issuer.id)
     learner_email = DEMO_AWARDS[0][0]
     learner_token = create_token(
