@@ -22,42 +22,18 @@ from credex.core.verification import checks
 from credex.core.verification.context import TrustLookup, VerifyContext
 from credex.core.verification.pipeline import run
 from credex.core.verification.proof_checks import failure_outcome
-from credex.core.verification.report import Check, Outcome, VerificationReport
+from credex.core.verification.report import Check, CheckLog, VerificationReport
 
 
 @dataclass
-class PresentationReport:
-    checks: list[Check] = field(default_factory=list)
+class PresentationReport(CheckLog):
     credentials: list[VerificationReport] = field(default_factory=list)
     holder: str | None = None
-
-    @property
-    def own_checks_pass(self) -> bool:
-        proof_passed = any(c.id == "proof" and c.outcome == "passed" for c in self.checks)
-        blocking = any(c.required and c.outcome in ("failed", "error") for c in self.checks)
-        return proof_passed and not blocking
 
     @property
     def verified(self) -> bool:
         """The presentation verifies and so does every credential in it."""
         return self.own_checks_pass and all(report.verified for report in self.credentials)
-
-    @property
-    def warnings(self) -> list[Check]:
-        return [check for check in self.checks if check.is_warning]
-
-    def add(
-        self,
-        check_id: str,
-        outcome: Outcome,
-        detail: str,
-        *,
-        required: bool = True,
-        problem_type: str | None = None,
-    ) -> Check:
-        check = Check(check_id, outcome, detail, required, problem_type)
-        self.checks.append(check)
-        return check
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -40,15 +40,13 @@ class Check:
 
 
 @dataclass
-class VerificationReport:
+class CheckLog:
+    """Named checks in order, shared by credential and presentation reports."""
+
     checks: list[Check] = field(default_factory=list)
-    credential: dict[str, Any] | None = None
-    format: Format = "unknown"
-    container: Container = "json"
-    nested: dict[str, list[VerificationReport]] = field(default_factory=dict)
 
     @property
-    def verified(self) -> bool:
+    def own_checks_pass(self) -> bool:
         """True only when a proof passed and no required check failed or errored."""
         proof_passed = any(c.id == "proof" and c.outcome == "passed" for c in self.checks)
         blocking = any(c.required and c.outcome in ("failed", "error") for c in self.checks)
@@ -73,6 +71,18 @@ class VerificationReport:
         check = Check(check_id, outcome, detail, required, problem_type)
         self.checks.append(check)
         return check
+
+
+@dataclass
+class VerificationReport(CheckLog):
+    credential: dict[str, Any] | None = None
+    format: Format = "unknown"
+    container: Container = "json"
+    nested: dict[str, list[VerificationReport]] = field(default_factory=dict)
+
+    @property
+    def verified(self) -> bool:
+        return self.own_checks_pass
 
     def to_dict(self) -> dict[str, Any]:
         return {
