@@ -5,6 +5,10 @@ the learner's e-mail). A credential that fails a check is refused (422, nothing 
 whose checks could not all be decided (a status list or DID that could not be fetched) is kept
 as unverified and counts only once a later check succeeds. The text is kept exactly as
 submitted: a stacked credential lists its digest.
+
+Open Badges 2.0 assertions (format `ob2`: hosted JSON or a signed JWS) take the same path with
+the OB 2.0 verifier (`credex.stacking.external_ob2`); their facts come from the hosted copy, the
+BadgeClass and the issuer Profile, and are refreshed when a re-check verifies them.
 """
 
 from __future__ import annotations
@@ -19,13 +23,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from credex.core.jwt import looks_like_jws
+from credex.core.ob2 import Ob2Report, is_ob2
 from credex.core.stacking import component_digest
-from credex.core.verification import VerificationReport, summarize_credential
+from credex.core.verification import Check, VerificationReport, summarize_credential
 from credex.db.base import utcnow
 from credex.db.models import ExternalCredential, Learner
 from credex.errors import InvalidInput, NotFound, field_error
 from credex.settings import Settings
-from credex.stacking import repository
+from credex.stacking import external_ob2, repository
 
 Raw = str | bytes | Mapping[str, Any]
 
@@ -42,25 +47,54 @@ def add_external_credential(
     existing = repository.external_by_digest(session, learner.id, digest)
     if existing is not None:
         return existing
-    report = _verify(session, settings, content, learner.email)
-    failed = [c for c in report.checks if c.required and c.outcome == "failed"]
-    if failed or report.credential is None:
+    if is_ob2(content):
+        checked = _checked_ob2(settings, content, learner.email)
+    else:
+        checked = _checked(session, settings, content, learner.email)
+    values = checked | {
+        "issuer_id": learner.issuer_id,
+        "learner_id": learner.id,
+        "content": content,
+        "digest": digest,
+        "checked_at": utcnow(),
+    }
+    stored = repository.insert_external(session, values)
+    return stored or _concurrently_added(session, learner.id, digest)
+
+
+def _checked(
+    session: Session, settings: Settings, content: str, email: str | None
+) -> dict[str, Any]:
+    """Format, facts and verification result of an OB 3.0 / VC credential; 422 if it fails."""
+    report = _verify(session, settings, content, email)
+    _refuse_failed(report.checks)
+    if report.credential is None:
+        raise InvalidInput("the credential does not verify", errors=[])
+    return _facts(report.credential) | {
+        "format": "jwt" if looks_like_jws(content) else "ldp",
+        "verified": report.verified,
+        "checks": [check.to_dict() for check in report.checks],
+    }
+
+
+def _checked_ob2(settings: Settings, content: str, email: str | None) -> dict[str, Any]:
+    """The same for an Open Badges 2.0 assertion."""
+    report = external_ob2.verify_assertion(settings, content, email)
+    _refuse_failed(report.checks)
+    return external_ob2.assertion_facts(report) | {
+        "format": "ob2",
+        "verified": report.verified,
+        "checks": [check.to_dict() for check in report.checks],
+    }
+
+
+def _refuse_failed(checks: Iterable[Check]) -> None:
+    failed = [c for c in checks if c.required and c.outcome == "failed"]
+    if failed:
         raise InvalidInput(
             "the credential does not verify",
             errors=[field_error("/credential", f"{c.id}: {c.detail}") for c in failed],
         )
-    values = _facts(report.credential) | {
-        "issuer_id": learner.issuer_id,
-        "learner_id": learner.id,
-        "format": "jwt" if looks_like_jws(content) else "ldp",
-        "content": content,
-        "digest": digest,
-        "verified": report.verified,
-        "checked_at": utcnow(),
-        "checks": [check.to_dict() for check in report.checks],
-    }
-    stored = repository.insert_external(session, values)
-    return stored or _concurrently_added(session, learner.id, digest)
 
 
 def recheck(session: Session, rows: Iterable[ExternalCredential], settings: Settings) -> bool:
@@ -68,10 +102,19 @@ def recheck(session: Session, rows: Iterable[ExternalCredential], settings: Sett
     all_good = True
     for row in rows:
         learner = session.get(Learner, row.learner_id)
-        report = _verify(session, settings, row.content, learner.email if learner else None)
+        email = learner.email if learner else None
+        if row.format == "ob2":
+            report: VerificationReport | Ob2Report = external_ob2.verify_assertion(
+                settings, row.content, email
+            )
+        else:
+            report = _verify(session, settings, row.content, email)
         row.verified = report.verified
         row.checked_at = utcnow()
         row.checks = [check.to_dict() for check in report.checks]
+        if isinstance(report, Ob2Report) and report.verified:
+            for name, value in external_ob2.assertion_facts(report).items():
+                setattr(row, name, value)  # first kept while its documents were unreachable
         all_good = all_good and report.verified
     return all_good
 

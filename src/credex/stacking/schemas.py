@@ -156,7 +156,8 @@ class EvaluationRead(BaseModel):
 
 
 class ExternalCredentialIn(BaseModel):
-    """A credential from another issuer: the signed JSON or a compact VC-JWT."""
+    """A credential from another issuer: the signed JSON or a compact VC-JWT (also an Open
+    Badges 2.0 assertion: hosted JSON as `credential`, a signed one's JWS as `jwt`)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -44,7 +44,15 @@ _REDIRECTS = {301, 302, 303, 307, 308}
 
 
 class FetchError(Exception):
-    """The document could not be fetched; the message says why, in words for a report."""
+    """The document could not be fetched; the message says why, in words for a report.
+
+    `status` is the HTTP status when the server answered with one (410 Gone means revoked for
+    an Open Badges 2.0 hosted assertion), else None.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -146,7 +154,9 @@ class GuardedFetcher:
                         raise FetchError(f"{url}: redirect without a Location")
                     return location
                 if response.status_code != 200:
-                    raise FetchError(f"{url} answered HTTP {response.status_code}")
+                    raise FetchError(
+                        f"{url} answered HTTP {response.status_code}", status=response.status_code
+                    )
                 content = self._read_body(url, response, started)
         except httpx.TimeoutException as exc:
             raise FetchError(f"{url}: timed out") from exc

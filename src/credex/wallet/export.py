@@ -6,7 +6,9 @@ Layout (folder names are stable: slug of the title + the first 8 characters of t
     index.html  manifest.json  presentation.json
     credentials/<slug>-<id8>/credential.json | credential.jwt
     credentials/<slug>-<id8>/badge.png  badge.svg  certificate.pdf
-    imported/<id8>/credential.json | credential.jwt   (brought from elsewhere, as received)
+    imported/<id8>/credential.json | credential.jwt   (brought from elsewhere, as received;
+                   assertion.json | assertion.jws for Open Badges 2.0, which are no VCs and so
+                   stay out of the presentation)
 
 `presentation.json` is a VC 2.0 VerifiablePresentation (§4.13) holding every credential: Data
 Integrity credentials embedded, VC-JWTs as `EnvelopedVerifiableCredential` data: URLs. It is not
@@ -28,6 +30,7 @@ from typing import Any
 
 from credex import __version__
 from credex.core.credentials.lexical import format_date_time
+from credex.core.jwt import looks_like_jws
 from credex.db.models import ExternalCredential
 from credex.issuance.document import credential_url
 from credex.wallet.artifacts import CredentialFile, credential_files
@@ -67,7 +70,7 @@ def presentation(
     entries: list[WalletEntry], imported: Sequence[ExternalCredential] = ()
 ) -> dict[str, Any]:
     carried = [_carried(entry.credential.content, entry.credential.format) for entry in entries]
-    carried += [_carried(row.content, row.format) for row in imported]
+    carried += [_carried(row.content, row.format) for row in imported if row.format != "ob2"]
     return {
         "@context": [VC_V2_CONTEXT],
         "type": ["VerifiablePresentation"],
@@ -106,11 +109,21 @@ def _credential_record(
     }
 
 
+def _imported_file(row: ExternalCredential) -> tuple[str, str]:
+    """(file name, media type) of an imported credential as received."""
+    if row.format == "ob2":
+        if looks_like_jws(row.content):
+            return "assertion.jws", "text/plain"
+        return "assertion.json", "application/ld+json"
+    if row.format == "jwt":
+        return "credential.jwt", "application/vc+jwt"
+    return "credential.json", "application/vc+ld+json"
+
+
 def _imported_record(row: ExternalCredential) -> tuple[str, bytes, dict[str, Any]]:
-    name = "credential.jwt" if row.format == "jwt" else "credential.json"
+    name, media_type = _imported_file(row)
     path = f"imported/{str(row.id)[:8]}/{name}"
     data = row.content.encode()
-    media_type = "application/vc+jwt" if row.format == "jwt" else "application/vc+ld+json"
     record = {
         "id": str(row.id),
         "achievement": row.achievement_name,

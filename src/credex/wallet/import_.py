@@ -7,8 +7,9 @@ learner's address) and stores it exactly as received, with its verification stat
 with the learner's record at each issuer that knows them (or the one issuer they name), which is
 what lets those issuers' stacking rules count it.
 
-Open Badges 2.0 assertions are recognised and refused with a reason: the verifier of this
-service checks OB 3.0 / VC credentials only, and the store accepts only what it verified.
+Open Badges 2.0 assertions are accepted too: hosted JSON, a signed JWS, a baked PNG/SVG
+carrying either (or the URL of a hosted one, which is fetched), or that URL itself. They are
+verified with the OB 2.0 verifier and kept with format `ob2`.
 """
 
 from __future__ import annotations
@@ -33,10 +34,6 @@ from credex.verification.service import Submission
 from credex.wallet import repository
 
 Raw = str | Mapping[str, Any]
-OB2_REFUSAL = (
-    "this is an Open Badges 2.0 assertion; credex verifies Open Badges 3.0 / Verifiable "
-    "Credentials only, so it cannot be imported"
-)
 
 
 def _pointer(submission: Submission) -> str:
@@ -54,28 +51,32 @@ def raw_credential(submission: Submission, fetcher: GuardedFetcher | None) -> Ra
     if isinstance(submission.data, dict):
         return submission.data
     if submission.kind == "url":
-        if fetcher is None:
-            raise InvalidInput("URLs cannot be fetched", errors=[field_error(pointer, "offline")])
-        try:
-            fetched = fetcher.fetch(str(submission.data)).content
-        except FetchError as exc:
-            raise InvalidInput(
-                f"the credential could not be fetched: {exc}",
-                errors=[field_error(pointer, str(exc))],
-            ) from exc
-        return _from_bytes(fetched, pointer)
+        return _from_bytes(_fetched(str(submission.data), fetcher, pointer), pointer, fetcher)
     data = submission.data
-    return _from_bytes(data if isinstance(data, bytes) else data.encode("utf-8"), pointer)
+    return _from_bytes(data if isinstance(data, bytes) else data.encode("utf-8"), pointer, fetcher)
 
 
-def _from_bytes(data: bytes, pointer: str) -> Raw:
+def _fetched(url: str, fetcher: GuardedFetcher | None, pointer: str) -> bytes:
+    if fetcher is None:
+        raise InvalidInput("URLs cannot be fetched", errors=[field_error(pointer, "offline")])
+    try:
+        return fetcher.fetch(url).content
+    except FetchError as exc:
+        raise InvalidInput(
+            f"the credential could not be fetched: {exc}",
+            errors=[field_error(pointer, str(exc))],
+        ) from exc
+
+
+def _from_bytes(data: bytes, pointer: str, fetcher: GuardedFetcher | None) -> Raw:
+    """`fetcher`: follow an OB 2.0 bake that carries only its hosted assertion's URL (once)."""
     if sniff_image_format(data) is not None:
         try:
             baked = unbake(data)
         except CoreError as exc:
             raise InvalidInput(exc.detail, errors=[field_error(pointer, exc.detail)]) from exc
-        if baked.kind.startswith("ob2"):
-            raise InvalidInput(OB2_REFUSAL, errors=[field_error(pointer, "Open Badges 2.0")])
+        if baked.kind == "ob2-url":
+            return _from_bytes(_fetched(str(baked.value), fetcher, pointer), pointer, None)
         return baked.value
     try:
         text = data.decode("utf-8-sig").strip()
@@ -91,15 +92,7 @@ def _from_bytes(data: bytes, pointer: str) -> Raw:
         raise InvalidInput(detail, errors=[field_error(pointer, detail)]) from exc
     if not isinstance(value, dict):
         raise InvalidInput("not a credential", errors=[field_error(pointer, "not an object")])
-    if _is_ob2(value):
-        raise InvalidInput(OB2_REFUSAL, errors=[field_error(pointer, "Open Badges 2.0")])
     return text  # as received, byte for byte
-
-
-def _is_ob2(value: Mapping[str, Any]) -> bool:
-    context = value.get("@context")
-    contexts = context if isinstance(context, list) else [context]
-    return any(isinstance(c, str) and "w3id.org/openbadges/v2" in c for c in contexts)
 
 
 def import_credential(
