@@ -44,7 +44,10 @@ def _credex(env: dict[str, str], *args: str) -> str:
 
 
 def _postgres_url() -> str:
-    for sql in (f"DROP DATABASE IF EXISTS {BENCH_PG_DB}", f"CREATE DATABASE {BENCH_PG_DB}"):
+    for sql in (
+        f"DROP DATABASE IF EXISTS {BENCH_PG_DB} WITH (FORCE)",
+        f"CREATE DATABASE {BENCH_PG_DB}",
+    ):
         subprocess.run(
             ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", sql], check=True
         )

@@ -7,21 +7,29 @@ import re
 import shutil
 import subprocess
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
-# Each request gets a fresh learner e-mail, so every POST issues a new credential.
+# Each request gets a learner e-mail no other request (of this run or an earlier one) used, so
+# every POST issues a new credential to a new learner: the run's prefix, wrk's thread number and
+# a per-thread counter.
 _SCRIPT = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 {auth}
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("number", threads)
+end
 local counter = 0
 local template = [[{body}]]
 request = function()
   counter = counter + 1
-  local unique = tostring(counter) .. "-" .. tostring(math.random(1, 1e9))
+  local unique = "{run}-" .. tostring(number) .. "-" .. tostring(counter)
   local body = string.gsub(template, "@N@", unique)
   return wrk.format(nil, nil, nil, body)
 end
@@ -37,7 +45,35 @@ def post_load(
 ) -> dict[str, float]:
     """POST `body` (with @N@ replaced per request) for `seconds`; requests/s and latencies."""
     auth = f'wrk.headers["Authorization"] = "Bearer {token}"' if token else ""
-    script = _SCRIPT.format(auth=auth, body=json.dumps(body))
+    script = _SCRIPT.format(auth=auth, body=json.dumps(body), run=uuid.uuid4().hex[:12])
+    return _run(url, script, connections=connections, seconds=seconds)
+
+
+# Each request posts the next of a fixed list of bodies (distinct credentials to verify).
+_CYCLE_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local bodies = {{
+{bodies}
+}}
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, nil, nil, bodies[(counter % #bodies) + 1])
+end
+"""
+
+
+def post_cycle(
+    url: str, bodies: list[dict[str, Any]], *, connections: int, seconds: int
+) -> dict[str, float]:
+    """POST the bodies in turn, for `seconds`; requests/s and latencies."""
+    # Lua long strings with a level-3 delimiter: JSON never contains "]===]".
+    lines = ",\n".join(f"[===[{json.dumps(body)}]===]" for body in bodies)
+    return _run(url, _CYCLE_SCRIPT.format(bodies=lines), connections=connections, seconds=seconds)
+
+
+def _run(url: str, script: str, *, connections: int, seconds: int) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     try:

@@ -1,5 +1,8 @@
 """FastAPI dependencies as `Annotated` aliases: the session (unit of work) and the caller.
 
+Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the thread
+pool, and each such hop costs a thread hand-off (and GIL contention) on every request.
+
 The session dependency has `scope="function"`: its exit code (commit or rollback) runs right after
 the endpoint returns and BEFORE the response is sent, so a failed commit becomes an error response
 instead of a 201 for data that was never stored.
@@ -21,7 +24,7 @@ from credex.errors import Forbidden, Unauthorized
 from credex.settings import Settings
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -36,8 +39,15 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def get_read_session(request: Request) -> Iterator[Session]:
+    with get_database(request).unit_of_work(read_only=True) as session:
+        yield session
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
+"""For endpoints that only read (verification): see `Database.unit_of_work(read_only=True)`."""
 
 
 def _bearer_token(request: Request) -> str | None:
@@ -72,20 +82,20 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 OptionalPrincipal = Annotated[Principal | None, Depends(get_optional_principal)]
 
 
-def require_admin(principal: CurrentPrincipal) -> Principal:
+async def require_admin(principal: CurrentPrincipal) -> Principal:
     if not principal.is_admin:
         raise Forbidden("this action needs an admin token")
     return principal
 
 
-def require_issuer(principal: CurrentPrincipal) -> Principal:
+async def require_issuer(principal: CurrentPrincipal) -> Principal:
     """Issuer tokens (and admins acting for an issuer) may use issuer endpoints."""
     if principal.role not in ("issuer", "admin"):
         raise Forbidden("this action needs an issuer token")
     return principal
 
 
-def require_learner(principal: CurrentPrincipal) -> Principal:
+async def require_learner(principal: CurrentPrincipal) -> Principal:
     if principal.role != "learner":
         raise Forbidden("this action needs a learner token")
     return principal

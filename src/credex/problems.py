@@ -7,8 +7,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from credex.errors import CredexError
 from credex.logging import request_id_var
@@ -131,7 +132,15 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    """The client closed the connection before its body arrived: nobody reads an answer, and
+    nothing went wrong here, so no error log; 499 (nginx's "client closed request") in the
+    access log."""
+    return Response(status_code=499)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ClientDisconnect, _client_gone)
     app.add_exception_handler(CredexError, _credex_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

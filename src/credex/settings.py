@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = "json"
     workers: int = Field(default=1, ge=1, le=64)
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    signing_processes: int | None = Field(
+        default=None,
+        ge=0,
+        le=64,
+        description="processes that sign bulk chunks in parallel; unset: one per CPU, 0/1: none",
+    )
     verify_rate_limit_per_minute: int = Field(default=120, ge=1)
     fetch_allow_private: bool = Field(
         default=False, description="let the remote fetcher reach private/loopback hosts (tests)"

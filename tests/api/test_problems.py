@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from typing import Any
+
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
@@ -120,3 +125,38 @@ def test_problem_types_are_documented(client: TestClient) -> None:
     doc = client.get(body["type"].removeprefix("http://testserver"))
     assert doc.status_code == 200
     assert "Nothing exists" in doc.json()["description"]
+
+
+def test_a_client_gone_before_its_body_arrived_is_a_quiet_499(
+    app: FastAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    """wrk and impatient clients close connections mid-request: not a server error."""
+    messages: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        messages.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/v1/verify",
+        "raw_path": b"/api/v1/verify",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), (b"content-length", b"100")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    with caplog.at_level(logging.INFO, logger="credex.http"):
+        asyncio.run(app(scope, receive, send))
+    assert messages[0]["type"] == "http.response.start"
+    assert messages[0]["status"] == 499
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    [access] = [r for r in caplog.records if r.getMessage() == "request"]
+    assert access.__dict__["status"] == 499

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from credex.auth.principal import Principal, Role
 from credex.db.base import utcnow
 from credex.db.models import ApiToken
+from credex.db.session import is_read_only
 from credex.errors import InvalidInput, NotFound, Unauthorized, field_error
 
 TOKEN_PREFIX = "cx_"  # noqa: S105 - a public prefix, not a secret
@@ -80,7 +81,9 @@ def authenticate(session: Session, token: str, *, touch_after: timedelta) -> Pri
     if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at <= now):
         raise Unauthorized("invalid or expired token")
     # Record use, but at most once per interval: a write on every request would serialize them.
-    if row.last_used_at is None or now - row.last_used_at >= touch_after:
+    # Read-only units of work (verification) do not record it.
+    due = row.last_used_at is None or now - row.last_used_at >= touch_after
+    if due and not is_read_only(session):
         row.last_used_at = now
     return principal_for(row)
 

@@ -5,8 +5,9 @@ the same for every row of a batch (achievement, issuer, signing key) or can be a
 chunk at once (learners by e-mail, free status indexes, the INSERTs). This module composes the
 single-issuance building blocks for a chunk: `service._facts` (every rule about what a
 credential says: dates, validity, grade, evidence, the embedded achievement and issuer
-profile), `service._signed_text` (build, sign, serialize exactly as stored), the status list
-allocation repository and `audit.record`.
+profile), `build_credential`, `signing_pool.sign_all` (signing spread over the CPUs, exactly as
+stored), the status list allocation repository, `audit.record`, and the stacking evaluation
+that single issuance runs too (`award_after_issuance`: a chunk may complete pathways).
 
 It handles the common case only. Anything unusual (a learner record that would change or whose
 DID differs, an unknown learner id, a list too full to draw from, an index taken concurrently)
@@ -28,14 +29,19 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from credex.audit import service as audit
+from credex.core import CoreError
 from credex.core.status_list import build_status_entry
 from credex.db.models import Achievement, Credential, Issuer, Learner, StatusList
+from credex.errors import InvalidInput
 from credex.issuance import idempotency
+from credex.issuance.document import build_credential
 from credex.issuance.schemas import IssueRequest, LearnerRef
-from credex.issuance.service import _facts, _issuance_context, _signed_text
+from credex.issuance.service import _facts, _issuance_context
+from credex.issuance.signing_pool import MIN_PARALLEL, default_processes, sign_all
 from credex.keys.signer import IssuerKeySigner, signer_for_key
 from credex.learners.repository import learners_of_issuer
 from credex.settings import Settings
+from credex.stacking.pathways import award_after_issuance
 from credex.status_lists import allocation
 from credex.status_lists import repository as status_lists
 from credex.status_lists.service import status_list_url
@@ -83,10 +89,12 @@ class ChunkIssuer:
         all or nothing."""
         self.plans.clear()
         requests = [request for _, request in rows]
-        learners = _learners_for(session, self.issuer_id, requests)
+        learners, new_learners = _learners_for(session, self.issuer_id, requests)
         slots = _free_slots(session, self.issuer_id, len(requests))
         base_url = self.settings.base_url
         values: list[dict[str, Any]] = []
+        documents: list[dict[str, Any]] = []
+        plans: list[_Plan] = []
         for (number, request), learner, (status_list, index) in zip(
             rows, learners, slots, strict=True
         ):
@@ -97,6 +105,8 @@ class ChunkIssuer:
             facts.status_entry = build_status_entry(
                 list_credential_url=status_list_url(status_list.id, base_url), index=index
             )
+            documents.append(build_credential(facts))
+            plans.append(plan)
             values.append(
                 {
                     "id": facts.credential_id,
@@ -106,7 +116,6 @@ class ChunkIssuer:
                     "format": request.format,
                     "status": "active",
                     "public": bool(request.public),
-                    "content": _signed_text(facts, plan.signer, request.format),
                     "status_list_id": status_list.id,
                     "status_index": index,
                     "valid_from": facts.valid_from,
@@ -115,6 +124,8 @@ class ChunkIssuer:
                     "request_hash": idempotency.request_hash(request),
                 }
             )
+        for row, text in zip(values, self._sign(documents, plans, values), strict=True):
+            row["content"] = text
         # A concurrent single issuance may have taken one of the indexes, or a row may have been
         # issued already (its idempotency key exists): a unique constraint raises, and the
         # runner redoes the chunk row by row.
@@ -133,7 +144,42 @@ class ChunkIssuer:
                 },
             )
         _maybe_roll_over(session, {list_ for list_, _ in slots}, len(values))
+        issued = [
+            (Credential(**row), plan.achievement) for row, plan in zip(values, plans, strict=True)
+        ]
+        award_after_issuance(
+            session, self.issuer_id, issued, new_learners, self.settings, actor=self.actor
+        )
         return [row["id"] for row in values]
+
+    def _sign(
+        self, documents: list[dict[str, Any]], plans: list[_Plan], values: list[dict[str, Any]]
+    ) -> list[str]:
+        """Every document signed with its plan's key (one key per issuer: one group, usually),
+        on all cores when the chunk is large (`signing_pool`)."""
+        processes = self.settings.signing_processes
+        processes = default_processes() if processes is None else processes
+        texts: list[str] = [""] * len(documents)
+        groups: dict[uuid.UUID, list[int]] = {}
+        for position, plan in enumerate(plans):
+            groups.setdefault(plan.signer.key_id, []).append(position)
+        for positions in groups.values():
+            signer = plans[positions[0]].signer
+            seed = signer.private_seed() if len(positions) >= MIN_PARALLEL else None
+            try:
+                signed = sign_all(
+                    [documents[p] for p in positions],
+                    [values[p]["format"] for p in positions],
+                    signer,
+                    seed,
+                    processes=processes,
+                    base_url=self.settings.base_url,
+                )
+            except CoreError as exc:
+                raise InvalidInput(f"the credential could not be signed: {exc.detail}") from exc
+            for position, text in zip(positions, signed, strict=True):
+                texts[position] = text
+        return texts
 
 
 def row_idempotency_key(job_id: uuid.UUID, number: int) -> str:
@@ -143,8 +189,9 @@ def row_idempotency_key(job_id: uuid.UUID, number: int) -> str:
 
 def _learners_for(
     session: Session, issuer_id: uuid.UUID, requests: Sequence[IssueRequest]
-) -> list[Learner]:
-    """Each row's learner: by id, or by e-mail (new ones inserted in one statement)."""
+) -> tuple[list[Learner], set[uuid.UUID]]:
+    """Each row's learner: by id, or by e-mail (new ones inserted in one statement); and the
+    ids of the records this transaction created."""
     ids = {request.learner_id for request in requests if request.learner_id is not None}
     wanted: dict[str, LearnerRef] = {}
     for request in requests:
@@ -153,7 +200,7 @@ def _learners_for(
     by_id = _learners_where(session, issuer_id, Learner.id.in_(ids)) if ids else {}
     if len(by_id) != len(ids):
         raise UseSingleIssuance("an unknown learner id")
-    by_email = _learners_by_email(session, issuer_id, wanted)
+    by_email, created = _learners_by_email(session, issuer_id, wanted)
     found: list[Learner] = []
     for request in requests:
         if request.learner_id is not None:
@@ -168,7 +215,7 @@ def _learners_for(
         ):
             raise UseSingleIssuance("the learner record would change or conflicts")
         found.append(learner)
-    return found
+    return found, created
 
 
 def _check_same_facts(first: LearnerRef, request: IssueRequest) -> None:
@@ -187,23 +234,26 @@ def _learners_where(session: Session, issuer_id: uuid.UUID, condition: Any) -> d
 
 def _learners_by_email(
     session: Session, issuer_id: uuid.UUID, wanted: dict[str, LearnerRef]
-) -> dict[str, Learner]:
+) -> tuple[dict[str, Learner], set[uuid.UUID]]:
     if not wanted:
-        return {}
+        return {}, set()
     condition = Learner.email.in_(list(wanted))
     existing = {row.email: row for row in _learners_where(session, issuer_id, condition).values()}
+    ids = {email: uuid.uuid4() for email in wanted if email not in existing}
     new = [
-        {"id": uuid.uuid4(), "issuer_id": issuer_id, "email": email}
+        {"id": ids[email], "issuer_id": issuer_id, "email": email}
         | {fact: getattr(ref, fact) for fact in _LEARNER_FACTS}
         for email, ref in wanted.items()
-        if email not in existing
+        if email in ids
     ]
     if not new:
-        return existing
+        return existing, set()
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    # executemany (a cached statement); a learner created concurrently is found by the re-read.
+    # executemany (a cached statement); a learner created concurrently is found by the re-read
+    # (with the other transaction's id, so it does not count as created here).
     session.execute(dialect.insert(Learner).on_conflict_do_nothing(), new)
-    return {row.email: row for row in _learners_where(session, issuer_id, condition).values()}
+    found = {row.email: row for row in _learners_where(session, issuer_id, condition).values()}
+    return found, set(ids.values()) & {row.id for row in found.values()}
 
 
 def _free_slots(session: Session, issuer_id: uuid.UUID, count: int) -> list[tuple[StatusList, int]]:

@@ -112,7 +112,8 @@ def issue_or_replay(
     context = _checked_context(session, issuer_id, request)
     achievement = context.achievement
     facts = _facts(session, request, achievement, context.issuer, settings.base_url)  # validates
-    learner = learner_for_issuance(session, issuer_id, request.learner, request.learner_id)
+    chosen = learner_for_issuance(session, issuer_id, request.learner, request.learner_id)
+    learner = chosen.learner
     facts.subject_did = learner.did
     facts.email = learner.email
     assert context.signing_key is not None  # checked by _checked_context
@@ -169,7 +170,14 @@ def issue_or_replay(
     # issuance, so a module-level import would be circular.)
     from credex.stacking.pathways import evaluate_and_award
 
-    evaluate_and_award(session, issuer_id, learner.id, settings, actor=actor)
+    evaluate_and_award(
+        session,
+        issuer_id,
+        learner.id,
+        settings,
+        actor=actor,
+        new_learner_credentials=[(credential, achievement)] if chosen.created else None,
+    )
     return IssueOutcome(credential, created=True)
 
 

@@ -22,6 +22,7 @@ import uuid
 from collections import OrderedDict
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from sqlalchemy.orm import Session
 
 from credex.core.keys import KeyAlgorithm
@@ -119,6 +120,10 @@ class IssuerKeySigner:
 
     def sign(self, data: bytes) -> bytes:
         return self._private_key().sign(data)
+
+    def private_seed(self) -> bytes:
+        """The raw 32-byte seed, for the bulk signing pool (`credex.issuance.signing_pool`)."""
+        return self._private_key().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
 
     def _private_key(self) -> Ed25519PrivateKey:
         if self._use_cache:

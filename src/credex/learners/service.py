@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy.orm import Session
@@ -70,16 +71,30 @@ def list_learners(
     )
 
 
+@dataclass(frozen=True)
+class IssuanceLearner:
+    """The learner a credential goes to, and whether this transaction created the record.
+
+    A record created in this transaction holds nothing yet but what this transaction gives it,
+    which lets stacking skip loading (and locking) the learner's history.
+    """
+
+    learner: Learner
+    created: bool
+
+
 def learner_for_issuance(
     session: Session,
     issuer_id: uuid.UUID,
     ref: LearnerFields | None,
     learner_id: uuid.UUID | None,
-) -> Learner:
+) -> IssuanceLearner:
     """The learner a credential is for: by id, or by e-mail (created when new).
 
     Facts the record lacks (name, DID, external id) are filled in from the request; a DID that
     contradicts the recorded one is refused, because it would go into the signed credential.
+    The insert comes first (one statement for a new learner, the common case of bulk awards);
+    an existing e-mail makes it return nothing and the record is read instead.
     """
     if (ref is None) == (learner_id is None):
         raise InvalidInput(
@@ -90,19 +105,16 @@ def learner_for_issuance(
         found = repository.learner_by_id(session, issuer_id, learner_id)
         if found is None:
             raise NotFound(f"no learner {learner_id}")
-        return found
+        return IssuanceLearner(found, created=False)
     assert ref is not None
+    created = repository.insert_learner(session, _values(issuer_id, ref))
+    if created is not None:
+        return IssuanceLearner(created, created=True)
     learner = repository.learner_by_email(session, issuer_id, ref.email)
-    if learner is None:
-        learner = repository.insert_learner(session, _values(issuer_id, ref))
-        if learner is not None:
-            return learner
-        # Created by a concurrent request since we looked; use theirs.
-        learner = repository.learner_by_email(session, issuer_id, ref.email)
-        if learner is None:  # pragma: no cover - the conflict proves the row exists
-            raise Conflict("the learner record changed concurrently; retry")
+    if learner is None:  # pragma: no cover - the conflict proves the row exists
+        raise Conflict("the learner record changed concurrently; retry")
     _reconcile(learner, ref)
-    return learner
+    return IssuanceLearner(learner, created=False)
 
 
 def _values(issuer_id: uuid.UUID, data: LearnerFields) -> dict[str, object]:

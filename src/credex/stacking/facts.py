@@ -67,6 +67,22 @@ def _own(
     session: Session, issuer_id: uuid.UUID, learner_ids: Collection[uuid.UUID], base_url: str
 ) -> list[Component]:
     rows = repository.learner_credentials(session, issuer_id, learner_ids)
+    return own_components(session, issuer_id, rows, base_url)
+
+
+def own_components(
+    session: Session,
+    issuer_id: uuid.UUID,
+    rows: Sequence[tuple[Credential, Achievement]],
+    base_url: str,
+    *,
+    with_competencies: bool = True,
+) -> list[Component]:
+    """Components for the issuer's (credential, achievement) pairs; expired ones left out.
+
+    `with_competencies=False` skips the competency lookup (frameworks and codes stay empty):
+    for callers that know no rule filters by them.
+    """
     now = utcnow()
     rows = [(c, a) for c, a in rows if c.valid_until is None or c.valid_until > now]
     competency_ids = {
@@ -75,7 +91,7 @@ def _own(
         for outcome in achievement.learning_outcomes
         for cid in outcome.get("competency_ids", [])
     }
-    known = repository.competencies(session, competency_ids)
+    known = repository.competencies(session, competency_ids) if with_competencies else {}
     did = issuer_did(issuer_id, base_url)
     components = []
     for credential, achievement in rows:

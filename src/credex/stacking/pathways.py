@@ -1,11 +1,13 @@
 """A learner's pathways: progress per rule, and awarding what has become due.
 
-`evaluate_and_award` is what issuance calls after each credential it issues to a learner, and
-what `POST /learners/{id}/pathways/evaluate` calls. It locks the learner row first, so
-evaluations for one learner run one after another (two issuances that each complete a rule
-cannot both miss it), and the awards' unique (rule, learner) constraint makes a second award
-impossible even so. An award is itself a credential and may complete a further rule, hence
-the rounds.
+`evaluate_and_award` is what issuance calls after each credential it issues to a learner (bulk
+issuance: `award_after_issuance` per chunk), and what `POST /learners/{id}/pathways/evaluate`
+calls. For a learner record created in the same transaction it first checks, in memory,
+whether the new credentials alone satisfy a rule (the usual answer is no, and then nothing is
+locked or loaded). Otherwise it locks the learner row first, so evaluations for one learner
+run one after another (two issuances that each complete a rule cannot both miss it), and the
+awards' unique (rule, learner) constraint makes a second award impossible even so. An award
+is itself a credential and may complete a further rule, hence the rounds.
 """
 
 from __future__ import annotations
@@ -17,9 +19,16 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from credex.achievements.public import achievement_url
-from credex.core.stacking import Evaluation, Progress, evaluate_rule, referenced_achievements
+from credex.core.stacking import (
+    Evaluation,
+    MinCredits,
+    Progress,
+    evaluate_rule,
+    referenced_achievements,
+    walk,
+)
 from credex.db.base import utcnow
-from credex.db.models import Achievement, Award, Learner, StackingRule
+from credex.db.models import Achievement, Award, Credential, Learner, StackingRule
 from credex.errors import NotFound
 from credex.issuers.public import issuer_did
 from credex.settings import Settings, get_settings
@@ -31,6 +40,7 @@ from credex.stacking.facts import (
     achievement_name,
     labels,
     learner_components,
+    own_components,
 )
 from credex.stacking.service import rule_requirement
 
@@ -53,12 +63,32 @@ class PathwayView:
 
 
 def evaluate_and_award(
-    session: Session, issuer_id: uuid.UUID, learner_id: uuid.UUID, settings: Settings, *, actor: str
+    session: Session,
+    issuer_id: uuid.UUID,
+    learner_id: uuid.UUID,
+    settings: Settings,
+    *,
+    actor: str,
+    rules: Sequence[StackingRule] | None = None,
+    new_learner_credentials: Sequence[tuple[Credential, Achievement]] | None = None,
 ) -> list[Award]:
-    """Award every stacked credential of `issuer_id` that the learner has become due for."""
-    rules = repository.issuer_rules(session, issuer_id, active_only=True)
+    """Award every stacked credential of `issuer_id` that the learner has become due for.
+
+    `rules`: the issuer's active rules when the caller loaded them already (bulk issuance).
+    `new_learner_credentials`: the learner record was created in this very transaction and
+    these are all its credentials. Nobody else can have given it credentials, imports or awards
+    yet, so when no rule is satisfied by these alone there is nothing to award, and the learner
+    needs neither locking nor loading: the common case of issuing to a new learner costs no
+    query beyond the rules.
+    """
+    if rules is None:
+        rules = repository.issuer_rules(session, issuer_id, active_only=True)
     if not rules:
         return []  # the common case on the issuance path: one indexed query
+    if new_learner_credentials is not None and not _any_due(
+        session, issuer_id, rules, new_learner_credentials, settings
+    ):
+        return []
     learner = repository.lock_learner(session, issuer_id, learner_id)
     if learner is None:
         raise NotFound(f"no learner {learner_id}")
@@ -69,6 +99,67 @@ def evaluate_and_award(
             break
         awarded.append(award)
     return awarded
+
+
+def award_after_issuance(
+    session: Session,
+    issuer_id: uuid.UUID,
+    issued: Sequence[tuple[Credential, Achievement]],
+    new_learners: Collection[uuid.UUID],
+    settings: Settings,
+    *,
+    actor: str,
+) -> list[Award]:
+    """`evaluate_and_award` for each learner of a bulk chunk's (credential, achievement) pairs;
+    `new_learners`: the learner records the chunk's transaction created."""
+    rules = repository.issuer_rules(session, issuer_id, active_only=True)
+    if not rules:
+        return []
+    by_learner: dict[uuid.UUID, list[tuple[Credential, Achievement]]] = {}
+    for credential, achievement in issued:
+        by_learner.setdefault(credential.learner_id, []).append((credential, achievement))
+    awarded: list[Award] = []
+    for learner_id, pairs in by_learner.items():
+        awarded += evaluate_and_award(
+            session,
+            issuer_id,
+            learner_id,
+            settings,
+            actor=actor,
+            rules=rules,
+            new_learner_credentials=pairs if learner_id in new_learners else None,
+        )
+    return awarded
+
+
+def _any_due(
+    session: Session,
+    issuer_id: uuid.UUID,
+    rules: Sequence[StackingRule],
+    credentials: Sequence[tuple[Credential, Achievement]],
+    settings: Settings,
+) -> bool:
+    """Whether some rule is satisfied by `credentials` alone (and its target not yet held)."""
+    components = own_components(
+        session,
+        issuer_id,
+        credentials,
+        settings.base_url,
+        with_competencies=any(_filters_by_alignment(rule) for rule in rules),
+    )
+    return any(
+        _progress(rule, components, settings).satisfied
+        and not _holds_target(rule, components, settings.base_url)
+        for rule in rules
+    )
+
+
+def _filters_by_alignment(rule: StackingRule) -> bool:
+    """A credit filter names frameworks or competencies: facts need their alignments."""
+    return any(
+        isinstance(node, MinCredits) and (node.filter.frameworks or node.filter.competency_codes)
+        for _, node, _ in walk(rule_requirement(rule))
+    )
 
 
 def _award_one(

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from credex.deps import SessionDep, SettingsDep
+from credex.deps import ReadSessionDep, SettingsDep
 from credex.verification import service
 from credex.verification.ratelimit import VerificationRateLimit
 from credex.verification.schemas import VerificationRead, VerifyRequest
@@ -48,7 +48,7 @@ _REQUEST_BODY: dict[str, Any] = {
 def verify(
     _limit: VerificationRateLimit,
     submission: SubmissionDep,
-    session: SessionDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
 ) -> JSONResponse:
     """Verify a credential, VC-JWT, baked badge, presentation or URL; always 200 with a report.

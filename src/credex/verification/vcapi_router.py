@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import JSONResponse
 
 from credex.core.verification import verify_presentation
-from credex.deps import IssuerPrincipal, SessionDep, SettingsDep
+from credex.deps import IssuerPrincipal, ReadSessionDep, SessionDep, SettingsDep
 from credex.problems import PROBLEM_JSON
 from credex.verification import service
 from credex.verification.ratelimit import VerificationRateLimit
@@ -90,7 +90,7 @@ def issue_credential(
 
 @router.post("/credentials/verify", responses={422: {"description": "does not verify"}})
 def verify_credential(
-    _limit: VerificationRateLimit, body: JsonObject, session: SessionDep, settings: SettingsDep
+    _limit: VerificationRateLimit, body: JsonObject, session: ReadSessionDep, settings: SettingsDep
 ) -> JSONResponse:
     """200 `{"verified": true}` for a valid credential; 422 with `errors` otherwise."""
     credential = body.get("verifiableCredential")
@@ -107,7 +107,7 @@ def verify_credential(
 
 @router.post("/presentations/verify", responses={422: {"description": "does not verify"}})
 def verify_presentation_route(
-    _limit: VerificationRateLimit, body: JsonObject, session: SessionDep, settings: SettingsDep
+    _limit: VerificationRateLimit, body: JsonObject, session: ReadSessionDep, settings: SettingsDep
 ) -> JSONResponse:
     """200 `{"verified": true}` when the presentation and every credential in it verify."""
     presentation = body.get("verifiablePresentation")

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from credex.deps import SessionDep, SettingsDep
+from credex.deps import ReadSessionDep, SettingsDep
 from credex.verification import service
 from credex.verification.ratelimit import VerificationRateLimit
 from credex.verification.words import TRUST_WORDS, described_checks, human_date
@@ -143,7 +143,7 @@ def verify_submitted(
     request: Request,
     _limit: VerificationRateLimit,
     form: SubmittedFormDep,
-    session: SessionDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
 ) -> Response:
     values = {name: form.get(name) for name in ("document", "url", "email")}
