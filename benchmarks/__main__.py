@@ -53,14 +53,24 @@ SUITES = {"core": bench_core.run, "http": bench_http.run, "fastpath-proof": fast
 RESULTS = Path(__file__).parent / "results"
 
 
+EXTRA_COLUMNS = {  # shown when a suite reports them
+    "server_cpu_ms": "srv CPU ms",
+    "db_cpu_ms": "db CPU ms",
+    "cpu_ceiling_per_s": "CPU cap/s",
+}
+
+
 def print_table(name: str, results: dict[str, dict[str, Any]]) -> None:
+    extra = [key for key in EXTRA_COLUMNS if any(key in row for row in results.values())]
     print(f"\n## {name}")
-    print(f"{'operation':<48} {'ops/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'n':>7}")
+    header = f"{'operation':<48} {'ops/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'n':>7}"
+    print(header + "".join(f" {EXTRA_COLUMNS[key]:>11}" for key in extra))
     for operation, row in results.items():
-        print(
+        line = (
             f"{operation:<48} {row['ops_per_s']:>10.1f} {row['p50_ms']:>8.2f} "
             f"{row['p99_ms']:>8.2f} {row['n']:>7}"
         )
+        print(line + "".join(f" {row.get(key, float('nan')):>11.2f}" for key in extra))
 
 
 def main() -> None:

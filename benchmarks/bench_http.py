@@ -7,12 +7,13 @@ cycles through 200 distinct credentials. Bulk issuance posts 10,000 rows and pol
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
 import httpx
 
-from benchmarks import wrk
+from benchmarks import cpu, wrk
 from benchmarks.server import running_server
 
 CONNECTIONS = 16
@@ -73,23 +74,37 @@ def run(
     results: dict[str, dict[str, float]] = {}
     for database in databases:
         with running_server(database, workers=2) as server:
-            results[f"[{database}] HTTP issuance, 2 workers, {CONNECTIONS} conns"] = wrk.post_load(
-                f"{server.url}/api/v1/credentials",
-                _issue_body(server.achievement_id),
-                token=server.issuer_token,
-                connections=CONNECTIONS,
-                seconds=duration,
+            with cpu.measured(server.pid) as use:
+                row = wrk.post_load(
+                    f"{server.url}/api/v1/credentials",
+                    _issue_body(server.achievement_id),
+                    token=server.issuer_token,
+                    connections=CONNECTIONS,
+                    seconds=duration,
+                )
+            results[f"[{database}] HTTP issuance, 2 workers, {CONNECTIONS} conns"] = _with_cpu(
+                row, use
             )
             credentials = _credentials(
                 server.url, server.issuer_token, server.achievement_id, VERIFY_POOL
             )
-            results[f"[{database}] HTTP verify, {CONNECTIONS} conns"] = wrk.post_cycle(
-                f"{server.url}/api/v1/verify",
-                [{"credential": credential} for credential in credentials],
-                connections=CONNECTIONS,
-                seconds=duration,
-            )
-            results[f"[{database}] bulk {BULK_ROWS} end to end"] = _bulk(
-                server.url, server.issuer_token, server.achievement_id, BULK_ROWS
-            )
+            with cpu.measured(server.pid) as use:
+                row = wrk.post_cycle(
+                    f"{server.url}/api/v1/verify",
+                    [{"credential": credential} for credential in credentials],
+                    connections=CONNECTIONS,
+                    seconds=duration,
+                )
+            results[f"[{database}] HTTP verify, {CONNECTIONS} conns"] = _with_cpu(row, use)
+            with cpu.measured(server.pid) as use:
+                row = _bulk(server.url, server.issuer_token, server.achievement_id, BULK_ROWS)
+            results[f"[{database}] bulk {BULK_ROWS} end to end"] = _with_cpu(row, use)
     return results
+
+
+def _with_cpu(row: dict[str, float], use: cpu.CpuUse) -> dict[str, float]:
+    """Add CPU per request (server, database) and the throughput that CPU alone allows."""
+    per_request = use.per_request_ms(int(row["n"]))
+    spent = per_request.get("server_cpu_ms", 0.0) + per_request.get("db_cpu_ms", 0.0)
+    ceiling = (os.cpu_count() or 1) * 1000 / spent if spent > 0 else float("nan")
+    return row | per_request | {"cpu_ceiling_per_s": ceiling}

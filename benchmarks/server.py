@@ -24,6 +24,7 @@ BENCH_PG_DB = "credex_bench"
 
 @dataclass
 class Server:
+    pid: int  # the `credex serve` process (its workers are its children)
     url: str
     env: dict[str, str]
     issuer_token: str
@@ -101,6 +102,7 @@ def running_server(database: str, workers: int) -> Iterator[Server]:
         items = httpx.get(f"{url}/api/v1/achievements?limit=50", headers=headers).json()["items"]
         published = [a for a in items if a.get("status") == "published"]
         yield Server(
+            pid=process.pid,
             url=url,
             env=env,
             issuer_token=issuer_token.group(1),
