@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,10 +21,11 @@ from sqlalchemy.orm import Session
 from credex.core import sign_credential
 from credex.core.status_list import StatusBits, build_status_list_credential
 from credex.db.base import utcnow
+from credex.db.models import StatusList
 from credex.db.session import is_read_only
 from credex.errors import NotFound
 from credex.issuers.public import issuer_did
-from credex.keys.signer import signer_for_issuer
+from credex.keys.signer import IssuerKeySigner, signer_for_issuer
 from credex.settings import Settings
 from credex.status_lists import repository
 
@@ -40,6 +43,37 @@ def status_list_url(list_id: uuid.UUID, base_url: str) -> str:
     return f"{base_url}/status-lists/{list_id}"
 
 
+class _RecentlySigned:
+    """(list id, version, key id) → the list signed for them, in this process.
+
+    A read-only unit of work (verification) must not store a re-signed list, so without this it
+    would sign the same stale list on every request until a GET of the list stored it.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple[uuid.UUID, int, uuid.UUID], SignedStatusList] = (
+            OrderedDict()
+        )
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[uuid.UUID, int, uuid.UUID]) -> SignedStatusList | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[uuid.UUID, int, uuid.UUID], signed: SignedStatusList) -> None:
+        with self._lock:
+            self._entries[key] = signed
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
+_recently_signed = _RecentlySigned(256)
+
+
 def signed_status_list(
     session: Session, list_id: uuid.UUID, settings: Settings
 ) -> SignedStatusList:
@@ -55,11 +89,28 @@ def signed_status_list(
     ):
         return SignedStatusList(status_list.signed_text, status_list.signed_etag)
     version = status_list.version
+    memo = (list_id, version, signer.key_id)
+    signed = _recently_signed.get(memo)
+    if signed is None:
+        signed = _sign(session, status_list, signer, settings)
+        _recently_signed.put(memo, signed)
+    if is_read_only(session):  # a verification: serve it; the next GET of the list stores it
+        return signed
+    status_list.signed_text = signed.text
+    status_list.signed_etag = signed.etag
+    status_list.signed_version = version
+    status_list.signed_key_id = signer.key_id
+    return signed
+
+
+def _sign(
+    session: Session, status_list: StatusList, signer: IssuerKeySigner, settings: Settings
+) -> SignedStatusList:
     bits = StatusBits(status_list.capacity)
-    for index in repository.revoked_indexes(session, list_id):
+    for index in repository.revoked_indexes(session, status_list.id):
         bits.set(index, 1)
     unsigned = build_status_list_credential(
-        list_id=status_list_url(list_id, settings.base_url),
+        list_id=status_list_url(status_list.id, settings.base_url),
         issuer=issuer_did(status_list.issuer_id, settings.base_url),
         purpose=status_list.purpose,
         bits=bits,
@@ -68,12 +119,6 @@ def signed_status_list(
     )
     text = json.dumps(sign_credential(unsigned, signer), ensure_ascii=False, separators=(",", ":"))
     etag = '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
-    if is_read_only(session):  # a verification: serve it; the next GET of the list stores it
-        return SignedStatusList(text, etag)
-    status_list.signed_text = text
-    status_list.signed_etag = etag
-    status_list.signed_version = version
-    status_list.signed_key_id = signer.key_id
     return SignedStatusList(text, etag)
 
 
