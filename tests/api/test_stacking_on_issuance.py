@@ -93,17 +93,26 @@ def test_a_batch_that_completes_a_pathway_for_a_new_learner_awards_it(
     assert count(database, Credential) == 6  # five components and the stacked credential
 
 
-def test_a_batch_row_that_completes_an_existing_learners_pathway_awards_it(
+def test_batch_rows_for_known_learners_award_exactly_those_now_due(
     client: TestClient, database: Database, settings: Settings
 ) -> None:
     stack = make_stack(database, settings)
     create_rule(client, stack)
-    first = issue_component(client, stack, 0, email="ana@example.org")
+    ana = issue_component(client, stack, 0, email="ana@example.org")
     issue_component(client, stack, 1, email="ana@example.org")
-    learner = learner_id_of(client, stack, first["id"])
-    assert _awards_of(database, learner) == []
-    _run_batch(client, database, settings, stack, _component_rows(stack, "ana@example.org", [2]))
-    assert len(_awards_of(database, learner)) == 1
+    bob = issue_component(client, stack, 0, email="bob@example.org")
+    ana_id, bob_id = (learner_id_of(client, stack, c["id"]) for c in (ana, bob))
+    assert _awards_of(database, ana_id) == []
+    items = [
+        *_component_rows(stack, "bob@example.org", [1]),  # bob: 2 of 3, still missing one
+        *_component_rows(stack, "ana@example.org", [2]),  # ana: all three, 5.5 ECTS
+    ]
+    _run_batch(client, database, settings, stack, items)
+    assert len(_awards_of(database, ana_id)) == 1
+    assert _awards_of(database, bob_id) == []
+    _run_batch(client, database, settings, stack, _component_rows(stack, "bob@example.org", [2]))
+    assert len(_awards_of(database, bob_id)) == 1
+    assert len(_awards_of(database, ana_id)) == 1  # awarded once
 
 
 def test_a_large_chunk_is_signed_in_pool_processes_and_every_credential_verifies(

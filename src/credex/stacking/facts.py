@@ -35,6 +35,13 @@ class Component:
     def id(self) -> str:
         return self.fact.credential_id
 
+    @property
+    def learner_id(self) -> uuid.UUID:
+        """The learner record it belongs to (its credential's or its import's)."""
+        holder = self.credential if self.credential is not None else self.external
+        assert holder is not None  # a component is one or the other
+        return holder.learner_id
+
 
 def achievement_key(reference: str, base_url: str) -> str:
     """A rule's achievement reference as facts carry it: UUIDs become this service's URL."""

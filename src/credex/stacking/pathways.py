@@ -110,26 +110,63 @@ def award_after_issuance(
     *,
     actor: str,
 ) -> list[Award]:
-    """`evaluate_and_award` for each learner of a bulk chunk's (credential, achievement) pairs;
-    `new_learners`: the learner records the chunk's transaction created."""
+    """`evaluate_and_award` for the learners of a bulk chunk's (credential, achievement) pairs;
+    `new_learners`: the learner records the chunk's transaction created.
+
+    Known learners are locked together (one statement, in id order, so two chunks cannot
+    deadlock) and their histories loaded together; only those with a rule due then go through
+    `evaluate_and_award` one by one. A chunk costs a handful of queries, not five per row.
+    """
     rules = repository.issuer_rules(session, issuer_id, active_only=True)
     if not rules:
         return []
     by_learner: dict[uuid.UUID, list[tuple[Credential, Achievement]]] = {}
     for credential, achievement in issued:
         by_learner.setdefault(credential.learner_id, []).append((credential, achievement))
+    known = sorted(learner for learner in by_learner if learner not in new_learners)
+    due = _due_among(session, issuer_id, known, rules, settings)
     awarded: list[Award] = []
     for learner_id, pairs in by_learner.items():
-        awarded += evaluate_and_award(
-            session,
-            issuer_id,
-            learner_id,
-            settings,
-            actor=actor,
-            rules=rules,
-            new_learner_credentials=pairs if learner_id in new_learners else None,
-        )
+        if learner_id in new_learners or learner_id in due:
+            awarded += evaluate_and_award(
+                session,
+                issuer_id,
+                learner_id,
+                settings,
+                actor=actor,
+                rules=rules,
+                new_learner_credentials=pairs if learner_id in new_learners else None,
+            )
     return awarded
+
+
+def _due_among(
+    session: Session,
+    issuer_id: uuid.UUID,
+    learner_ids: Sequence[uuid.UUID],
+    rules: Sequence[StackingRule],
+    settings: Settings,
+) -> set[uuid.UUID]:
+    """The learners (locked first) for whom some rule is satisfied, not awarded, not held."""
+    if not learner_ids:
+        return set()
+    repository.lock_learners(session, issuer_id, learner_ids)
+    components: dict[uuid.UUID, list[Component]] = {learner: [] for learner in learner_ids}
+    for component in learner_components(session, issuer_id, learner_ids, settings.base_url):
+        components[component.learner_id].append(component)
+    done: dict[uuid.UUID, set[uuid.UUID]] = {learner: set() for learner in learner_ids}
+    for award in repository.learner_awards(session, learner_ids):
+        done[award.learner_id].add(award.rule_id)
+    return {
+        learner
+        for learner in learner_ids
+        if any(
+            rule.id not in done[learner]
+            and _progress(rule, components[learner], settings).satisfied
+            and not _holds_target(rule, components[learner], settings.base_url)
+            for rule in rules
+        )
+    }
 
 
 def _any_due(

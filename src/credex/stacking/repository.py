@@ -98,6 +98,20 @@ def lock_learner(session: Session, issuer_id: uuid.UUID, learner_id: uuid.UUID) 
     return session.scalar(stmt.with_for_update(key_share=True))
 
 
+def lock_learners(
+    session: Session, issuer_id: uuid.UUID, learner_ids: Collection[uuid.UUID]
+) -> None:
+    """`lock_learner` for several learners in one statement, in id order (a fixed order, so
+    two transactions locking overlapping sets wait for each other instead of deadlocking)."""
+    stmt = (
+        select(Learner.id)
+        .where(Learner.issuer_id == issuer_id, Learner.id.in_(learner_ids))
+        .order_by(Learner.id)
+        .with_for_update(key_share=True)
+    )
+    session.execute(stmt).all()
+
+
 def learner_credentials(
     session: Session, issuer_id: uuid.UUID, learner_ids: Collection[uuid.UUID]
 ) -> Sequence[tuple[Credential, Achievement]]:
