@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from credex.db.session import Database
-from credex.issuance.public_router import prefers_html
 from credex.settings import Settings
+from credex.web.negotiation import prefers_html
 from tests.api.test_issuance_support import issue, make_achievement, make_tenant
 
 URL = "/api/v1/credentials"
@@ -117,6 +117,7 @@ def test_browsers_get_the_html_page_or_406(
     else:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/html")
+        assert response.headers["vary"] == "Accept"
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,7 @@
 """Public documents: the OB 3.0 Achievement of a published specification, and the credex context.
 
+Browsers asking for HTML get the achievement's page (`credex.web.achievement_page`) instead.
+
 `achievement_document` is THE renderer: the public route serves it and issuance embeds the same
 JSON (`embedded=True`, adding `credex_context_url(base_url)` to the credential's `@context`),
 so a verifier sees identical Achievement data wherever it looks.
@@ -11,7 +13,7 @@ import json
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Request, Response
 from sqlalchemy.orm import Session
 
 from credex.achievements import repository
@@ -35,6 +37,9 @@ from credex.db.models import Achievement, Competency, Framework, Issuer
 from credex.deps import SessionDep, SettingsDep
 from credex.errors import NotFound
 from credex.issuers.public import issuer_profile
+from credex.web.achievement_page import render_achievement_page
+from credex.web.document_pages import negotiated, not_found
+from credex.web.negotiation import prefers_html
 
 JSON_LD = "application/ld+json"
 ESCO_FRAMEWORK = "ESCO"
@@ -197,17 +202,35 @@ def credex_context(
     return Response(credex_context_bytes(), media_type=JSON_LD, headers=headers)
 
 
-@router.get("/achievements/{achievement_id}", summary="A published OB 3.0 Achievement")
+@router.get(
+    "/achievements/{achievement_id}",
+    summary="A published OB 3.0 Achievement (JSON-LD; HTML page for browsers)",
+    responses={200: {"content": {JSON_LD: {}, "text/html": {}}}},
+)
 def public_achievement(
-    achievement_id: uuid.UUID, session: SessionDep, settings: SettingsDep
+    achievement_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    accept: Annotated[str | None, Header()] = None,
 ) -> Response:
+    wants_html = prefers_html(accept or "")
     achievement = repository.find_public_achievement(session, achievement_id)
     if achievement is None:
-        raise NotFound(f"no published achievement {achievement_id}")
+        return not_found(
+            request,
+            html=wants_html,
+            detail=f"no published achievement {achievement_id}",
+            page_detail="There is no published micro-credential at this address.",
+        )
+    if wants_html:
+        spec = achievement_spec(session, achievement, settings.base_url)
+        document = {"@context": achievement_contexts(settings.base_url), **build_achievement(spec)}
+        return render_achievement_page(request, session, achievement, spec, document)
     document = achievement_document(session, achievement, settings.base_url)
     return _json_ld(document)
 
 
 def _json_ld(document: dict[str, Any]) -> Response:
     body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-    return Response(body, media_type=JSON_LD, headers={"Cache-Control": ACHIEVEMENT_CACHE_CONTROL})
+    return negotiated(Response(body, media_type=JSON_LD), ACHIEVEMENT_CACHE_CONTROL)

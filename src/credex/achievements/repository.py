@@ -54,6 +54,27 @@ def find_public_achievement(session: Session, achievement_id: uuid.UUID) -> Achi
     )
 
 
+def published_achievements_of_issuer(session: Session, issuer_id: uuid.UUID) -> list[Achievement]:
+    """What an issuer currently offers (drafts are private; retired ones are no longer offered)."""
+    return list(
+        session.scalars(
+            select(Achievement)
+            .where(Achievement.issuer_id == issuer_id, Achievement.status == "published")
+            .order_by(Achievement.published_at.desc(), Achievement.id)
+        )
+    )
+
+
+def public_successor(session: Session, achievement_id: uuid.UUID) -> Achievement | None:
+    """The next version of an achievement, once it is public (a draft successor stays hidden)."""
+    return session.scalar(
+        select(Achievement).where(
+            Achievement.previous_version_id == achievement_id,
+            Achievement.status.in_(PUBLIC_STATUSES),
+        )
+    )
+
+
 def achievements_of_issuer(
     session: Session, issuer_id: uuid.UUID, ids: Collection[uuid.UUID]
 ) -> dict[uuid.UUID, Achievement]:

@@ -18,12 +18,10 @@ from credex.deps import SessionDep
 from credex.errors import CredexError, NotFound
 from credex.issuance.service import public_credential
 from credex.web.credential_page import render_credential_page
+from credex.web.negotiation import VARY_ACCEPT, prefers_html
 
 VC_LD_JSON = "application/vc+ld+json"
 JWT_TEXT = "text/plain"
-_MACHINE_TYPES = frozenset(
-    {"application/json", "application/ld+json", VC_LD_JSON, JWT_TEXT, "*/*", "application/*"}
-)
 CACHE_CONTROL = "public, max-age=60"  # short: the issuer may make it private again
 
 router = APIRouter(tags=["public"])
@@ -53,7 +51,9 @@ def public_credential_document(
         render = _page_renderer()
         if render is None:
             raise NotAcceptable("the HTML page is not available yet; ask for JSON")
-        return render(request, credential)
+        page = render(request, credential)
+        page.headers.update(VARY_ACCEPT)  # the same address also serves the JSON
+        return page
     media_type = JWT_TEXT if credential.format == "jwt" else VC_LD_JSON
     return Response(
         credential.content.encode(),
@@ -64,28 +64,3 @@ def public_credential_document(
 
 def _page_renderer() -> Callable[..., Any]:
     return render_credential_page
-
-
-def prefers_html(accept: str) -> bool:
-    """Whether `text/html` has a higher q-value than any JSON form (ties go to JSON)."""
-    html = json_like = 0.0
-    for media_range in accept.split(","):
-        kind, _, params = media_range.strip().partition(";")
-        quality = _quality(params)
-        kind = kind.strip().lower()
-        if kind in ("text/html", "application/xhtml+xml"):
-            html = max(html, quality)
-        elif kind in _MACHINE_TYPES:
-            json_like = max(json_like, quality)
-    return html > json_like
-
-
-def _quality(params: str) -> float:
-    for param in params.split(";"):
-        name, _, value = param.strip().partition("=")
-        if name.strip().lower() == "q":
-            try:
-                return max(0.0, min(1.0, float(value)))
-            except ValueError:
-                return 0.0
-    return 1.0

@@ -1,16 +1,18 @@
 """Issuer endpoints: `/api/v1/issuers…` (admin; an issuer token for its own issuer) and the
-public `/issuers/{id}` Profile and `/issuers/{id}/did.json` DID document (no token)."""
+public `/issuers/{id}` Profile (or its page, for browsers) and `/issuers/{id}/did.json` DID
+document (no token)."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Header, Request, status
 from fastapi.responses import JSONResponse
 
 from credex.deps import AdminPrincipal, IssuerPrincipal, SessionDep, SettingsDep
 from credex.issuers import service
+from credex.issuers.public import public_profile_document
 from credex.issuers.schemas import (
     IssuerCreate,
     IssuerRead,
@@ -23,6 +25,9 @@ from credex.issuers.schemas import (
 )
 from credex.keys import service as keys_service
 from credex.pagination import CursorParam, LimitParam, Page
+from credex.web.document_pages import negotiated, not_found
+from credex.web.issuer_page import render_issuer_page
+from credex.web.negotiation import prefers_html
 
 api = APIRouter(prefix="/api/v1/issuers", tags=["issuers"])
 public = APIRouter(prefix="/issuers", tags=["public"])
@@ -157,13 +162,33 @@ def did_document(issuer_id: uuid.UUID, session: SessionDep, settings: SettingsDe
     return JSONResponse(document, media_type=DID_JSON, headers={"Cache-Control": DID_CACHE_CONTROL})
 
 
-@public.get("/{issuer_id}", response_class=JSONResponse)
-def issuer_profile(issuer_id: uuid.UUID, session: SessionDep, settings: SettingsDep) -> Any:
+@public.get(
+    "/{issuer_id}",
+    response_class=JSONResponse,
+    summary="The issuer's OB 3.0 Profile (JSON-LD; HTML page for browsers)",
+    responses={200: {"content": {LD_JSON: {}, "text/html": {}}}},
+)
+def issuer_profile(
+    issuer_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    accept: Annotated[str | None, Header()] = None,
+) -> Any:
     """The issuer as an OB 3.0 `Profile` (its `id` is the issuer's did:web)."""
-    profile = service.public_profile(session, issuer_id, settings.base_url)
-    return JSONResponse(
-        profile, media_type=LD_JSON, headers={"Cache-Control": PROFILE_CACHE_CONTROL}
-    )
+    wants_html = prefers_html(accept or "")
+    issuer = service.find_public_issuer(session, issuer_id)
+    if issuer is None:
+        return not_found(
+            request,
+            html=wants_html,
+            detail="no issuer with this id",
+            page_detail="There is no issuer at this address.",
+        )
+    if wants_html:
+        return render_issuer_page(request, session, issuer)
+    profile = public_profile_document(issuer, settings.base_url)
+    return negotiated(JSONResponse(profile, media_type=LD_JSON), PROFILE_CACHE_CONTROL)
 
 
 router = APIRouter()

@@ -20,7 +20,7 @@ from credex.db.base import utcnow
 from credex.db.models import ApiToken, Issuer, IssuerKey
 from credex.errors import Forbidden, InvalidInput, NotFound, field_error
 from credex.issuers import repository
-from credex.issuers.public import did_document, public_profile_document
+from credex.issuers.public import did_document
 from credex.issuers.schemas import (
     AddressIn,
     IssuerCreate,
@@ -200,15 +200,16 @@ def list_issuer_tokens(
     )
 
 
+def find_public_issuer(session: Session, issuer_id: uuid.UUID) -> Issuer | None:
+    """The issuer behind the public Profile and page; every issuer is public (None: 404)."""
+    return repository.find_issuer(session, issuer_id)
+
+
 def _public_issuer(session: Session, issuer_id: uuid.UUID) -> Issuer:
-    issuer = repository.find_issuer(session, issuer_id)
+    issuer = find_public_issuer(session, issuer_id)
     if issuer is None:
         raise NotFound("no issuer with this id")
     return issuer
-
-
-def public_profile(session: Session, issuer_id: uuid.UUID, base_url: str) -> dict[str, Any]:
-    return public_profile_document(_public_issuer(session, issuer_id), base_url)
 
 
 def public_did_document(session: Session, issuer_id: uuid.UUID, base_url: str) -> dict[str, Any]:

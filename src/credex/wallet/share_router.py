@@ -14,9 +14,10 @@ from fastapi import APIRouter, Header, Request, Response
 
 from credex.deps import SessionDep
 from credex.errors import NotFound
-from credex.issuance.public_router import JWT_TEXT, VC_LD_JSON, prefers_html
+from credex.issuance.public_router import JWT_TEXT, VC_LD_JSON
 from credex.wallet.sharing import SHARE_PATH, open_share_link
 from credex.web.credential_page import render_credential_page
+from credex.web.negotiation import prefers_html
 from credex.web.templating import PageError
 
 router = APIRouter(tags=["public"])
