@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from credex.db.models import ApiToken
 from credex.db.session import Database
+from credex.settings import Settings
+from tests.api.test_issuance_support import make_issuer
 from tests.conftest import make_token
 
 
@@ -55,15 +59,25 @@ def test_wrong_role_is_403(client: TestClient, database: Database) -> None:
     assert response.status_code == 403
 
 
-def test_other_peoples_tokens_are_invisible_404(client: TestClient, database: Database) -> None:
-    one = make_token(database, role="issuer", name="a", issuer_id=uuid.uuid4())
-    two = make_token(database, role="issuer", name="b", issuer_id=uuid.uuid4())
+def test_other_peoples_tokens_are_invisible_404(
+    client: TestClient, database: Database, settings: Settings
+) -> None:
+    one = make_token(database, role="issuer", name="a", issuer_id=make_issuer(database, settings))
+    two = make_token(database, role="issuer", name="b", issuer_id=make_issuer(database, settings))
     two_id = client.get("/api/v1/me", headers={"Authorization": f"Bearer {two}"}).json()["token_id"]
     response = client.post(
         f"/api/v1/tokens/{two_id}/revoke", headers={"Authorization": f"Bearer {one}"}
     )
     assert response.status_code == 404
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {two}"}).status_code == 200
+
+
+def test_an_issuer_token_must_name_an_existing_issuer(database: Database) -> None:
+    """The API and the CLI check first; the foreign key keeps any other writer honest."""
+    with pytest.raises(IntegrityError):
+        make_token(database, role="issuer", name="orphan", issuer_id=uuid.uuid4())
+    with database.unit_of_work(read_only=True) as session:
+        assert session.scalars(select(ApiToken).where(ApiToken.name == "orphan")).first() is None
 
 
 def test_token_list_paginates(

@@ -6,7 +6,6 @@ the tenant-like boundary is the framework itself, tested in test_frameworks_comp
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from credex.db.models import Competency, Framework
 from credex.db.session import Database
+from credex.settings import Settings
 from tests.api.test_frameworks import (
     API,
     add_competency,
@@ -21,6 +21,7 @@ from tests.api.test_frameworks import (
     make_framework,
     published_framework,
 )
+from tests.api.test_issuance_support import make_issuer
 from tests.conftest import make_token
 
 
@@ -62,13 +63,13 @@ def _reads(ids: dict[str, str]) -> list[str]:
 
 @pytest.mark.parametrize("role", ["issuer", "learner"])
 def test_non_admins_read_but_never_write(
-    client: TestClient, database: Database, setup: dict[str, str], role: str
+    client: TestClient, database: Database, settings: Settings, setup: dict[str, str], role: str
 ) -> None:
     token = make_token(
         database,
         role=role,
         name=role,
-        issuer_id=uuid.uuid4() if role == "issuer" else None,
+        issuer_id=make_issuer(database, settings) if role == "issuer" else None,
         learner_email="l@example.org" if role == "learner" else None,
     )
     headers = {"Authorization": f"Bearer {token}"}

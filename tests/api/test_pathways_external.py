@@ -4,14 +4,12 @@ re-checked at award time, and listed with their digest in the stacked credential
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from credex.core import Ed25519Signer, sign_credential
-from credex.core.stacking import component_digest
 from credex.core.verification import VerificationReport
 from credex.db.models import Award, ExternalCredential
 from credex.db.session import Database
@@ -21,13 +19,10 @@ from credex.verification import service as verification_service
 from tests.api.test_issuance_support import count
 from tests.api.test_stacking_support import (
     Stack,
-    create_rule,
+    assert_award_lists_external,
     evaluate,
-    issue_component,
-    leaf,
-    learner_id_of,
-    make_stack,
     pathways,
+    stack_accepting_external,
 )
 from tests.core.factories import ob_credential
 
@@ -77,14 +72,7 @@ def add(client: TestClient, stack: Stack, learner: str, body: dict[str, Any]) ->
 def setup(
     client: TestClient, database: Database, settings: Settings, trusted: list[str]
 ) -> tuple[Stack, str]:
-    stack = make_stack(database, settings)
-    requirement = {
-        "type": "all_of",
-        "of": [leaf(stack.component_ids[0]), leaf(stack.component_ids[1]), leaf(OTHER_ACHIEVEMENT)],
-    }
-    create_rule(client, stack, requirement, trusted_issuers=trusted)
-    issued = [issue_component(client, stack, i) for i in range(2)]
-    return stack, learner_id_of(client, stack, issued[0]["id"])
+    return stack_accepting_external(client, database, settings, OTHER_ACHIEVEMENT, trusted)
 
 
 def test_a_verified_external_credential_from_a_trusted_issuer_completes_a_pathway(
@@ -109,15 +97,9 @@ def test_a_verified_external_credential_from_a_trusted_issuer_completes_a_pathwa
     assert item["satisfied"] is True
     assert item["counted"][2]["source"] == "external"
     assert item["counted"][2]["external_credential_id"] == stored["id"]
-    [award] = evaluate(client, stack, learner)["awarded"]
-    listed = award["components"][2]
+    listed = assert_award_lists_external(client, stack, learner, submitted)
     assert listed["id"] == "https://other.example/credentials/42"
     assert listed["external_credential_id"] == stored["id"]
-    text = json.dumps(submitted, ensure_ascii=False, separators=(",", ":"))
-    assert listed["digest_multibase"] == component_digest(text)
-    detail = client.get(f"/api/v1/credentials/{award['credential_id']}", headers=stack.headers)
-    related = detail.json()["credential"]["relatedResource"][2]
-    assert related == {"id": listed["id"], "digestMultibase": listed["digest_multibase"]}
 
 
 def test_untrusted_issuers_do_not_count(

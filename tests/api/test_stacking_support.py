@@ -6,6 +6,7 @@ stack into a larger published one, and an issuer token.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,6 +14,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from credex.core.stacking import component_digest
 from credex.db.session import Database
 from credex.settings import Settings
 from tests.api.test_issuance_support import auth, make_achievement, make_issuer
@@ -120,3 +122,43 @@ def evaluate(client: TestClient, stack: Stack, learner_id: str) -> dict[str, Any
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+def stack_accepting_external(
+    client: TestClient,
+    database: Database,
+    settings: Settings,
+    external_achievement: str,
+    trusted_issuers: list[str],
+) -> tuple[Stack, str]:
+    """A stack whose rule wants two components and one credential from another issuer
+    (named by its achievement or BadgeClass id); Ana holds the two components. Returns the
+    stack and Ana's learner id."""
+    stack = make_stack(database, settings)
+    requirement = {
+        "type": "all_of",
+        "of": [
+            leaf(stack.component_ids[0]),
+            leaf(stack.component_ids[1]),
+            leaf(external_achievement),
+        ],
+    }
+    create_rule(client, stack, requirement, trusted_issuers=trusted_issuers)
+    issued = [issue_component(client, stack, i) for i in range(2)]
+    return stack, learner_id_of(client, stack, issued[0]["id"])
+
+
+def assert_award_lists_external(
+    client: TestClient, stack: Stack, learner_id: str, document: Any
+) -> dict[str, Any]:
+    """Evaluate: one award, whose third component is the external credential with the digest
+    of its compact JSON, also named in the stacked credential's relatedResource. Returns the
+    component as listed."""
+    [award] = evaluate(client, stack, learner_id)["awarded"]
+    listed: dict[str, Any] = award["components"][2]
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    assert listed["digest_multibase"] == component_digest(text)
+    detail = client.get(f"/api/v1/credentials/{award['credential_id']}", headers=stack.headers)
+    related = detail.json()["credential"]["relatedResource"][2]
+    assert related == {"id": listed["id"], "digestMultibase": listed["digest_multibase"]}
+    return listed

@@ -15,6 +15,7 @@ import struct
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
@@ -22,12 +23,14 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from credex.core.baking import PNG_SIGNATURE
-from credex.core.ob2 import DocumentUnavailable
+from credex.core.ob2 import DocumentUnavailable, Ob2Report, verify_ob2
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 GONE: dict[str, Any] = {"__gone__": True}  # a published document answering 410 Gone
 ISSUED_ON = "2026-01-15T10:00:00+00:00"
 SALT = "deadsea"
+NOW = datetime(2026, 3, 1, tzinfo=UTC)  # the verifier's clock: after ISSUED_ON
+ANA = "ana@example.org"
 
 
 @functools.cache
@@ -46,6 +49,23 @@ def hashed_email(email: str, salt: str = SALT, algorithm: str = "sha256") -> str
 
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(segment: str) -> bytes:
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def jws_payload(token: str) -> dict[str, Any]:
+    """The claims of a compact JWS, unverified."""
+    claims: dict[str, Any] = json.loads(b64url_decode(token.split(".")[1]))
+    return claims
+
+
+def with_claims(token: str, **changed: Any) -> str:
+    """`token` with some claims changed but its header and signature kept: a tampered JWS."""
+    header, _body, signature = token.split(".")
+    body = b64url(json.dumps(jws_payload(token) | changed).encode())
+    return f"{header}.{body}.{signature}"
 
 
 def sign_rs256(payload: Mapping[str, Any], key: rsa.RSAPrivateKey) -> str:
@@ -197,6 +217,21 @@ def fetch_from(documents: Mapping[str, Mapping[str, Any]]) -> Any:
         return json.loads(json.dumps(document))  # a fresh copy, as over the wire
 
     return fetch_json
+
+
+def verify(issuer: Ob2Issuer, data: Any, email: str | None = ANA) -> Ob2Report:
+    """`verify_ob2` at NOW, reading the issuer's published documents, for Ana by default."""
+    return verify_ob2(data, fetch_from(issuer.documents), email=email, now=NOW)
+
+
+def outcomes(report: Ob2Report) -> dict[str, str]:
+    return {check.id: check.outcome for check in report.checks}
+
+
+def detail(report: Ob2Report, check_id: str) -> str:
+    check = report.check(check_id)
+    assert check is not None, outcomes(report)
+    return check.detail
 
 
 # --- OB 2.0 baking (https://www.imsglobal.org/sites/default/files/Badges/OBv2p0Final/baking/) ---

@@ -8,31 +8,14 @@ from typing import Any
 
 import pytest
 
-from credex.core.ob2 import Ob2Report, is_ob2, summarize_ob2, verify_ob2
+from credex.core.ob2 import is_ob2, summarize_ob2
 from tests.core.factories import ob_credential
-from tests.core.ob2_factories import GONE, Ob2Issuer, fetch_from, hashed_email
-
-NOW = datetime(2026, 3, 1, tzinfo=UTC)
-ANA = "ana@example.org"
+from tests.core.ob2_factories import ANA, GONE, Ob2Issuer, detail, hashed_email, outcomes, verify
 
 
 @pytest.fixture
 def issuer() -> Ob2Issuer:
     return Ob2Issuer("https://badges.example").everything()
-
-
-def outcomes(report: Ob2Report) -> dict[str, str]:
-    return {check.id: check.outcome for check in report.checks}
-
-
-def detail(report: Ob2Report, check_id: str) -> str:
-    check = report.check(check_id)
-    assert check is not None, outcomes(report)
-    return check.detail
-
-
-def verify(issuer: Ob2Issuer, data: Any, email: str | None = ANA) -> Ob2Report:
-    return verify_ob2(data, fetch_from(issuer.documents), email=email, now=NOW)
 
 
 def test_a_hosted_assertion_verifies_against_the_issuers_copy(issuer: Ob2Issuer) -> None:

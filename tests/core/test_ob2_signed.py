@@ -2,47 +2,28 @@
 
 from __future__ import annotations
 
-import base64
 import json
-from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from credex.core.ob2 import Ob2Report, verify_ob2
-from tests.core.ob2_factories import Ob2Issuer, b64url, fetch_from, new_rsa_key, sign_rs256
-
-NOW = datetime(2026, 3, 1, tzinfo=UTC)
-ANA = "ana@example.org"
+from tests.core.ob2_factories import (
+    Ob2Issuer,
+    b64url,
+    detail,
+    jws_payload,
+    new_rsa_key,
+    outcomes,
+    sign_rs256,
+    verify,
+    with_claims,
+)
 
 
 @pytest.fixture
 def issuer() -> Ob2Issuer:
     return Ob2Issuer("https://badges.example").everything()
-
-
-def outcomes(report: Ob2Report) -> dict[str, str]:
-    return {check.id: check.outcome for check in report.checks}
-
-
-def detail(report: Ob2Report, check_id: str) -> str:
-    check = report.check(check_id)
-    assert check is not None, outcomes(report)
-    return check.detail
-
-
-def verify(issuer: Ob2Issuer, data: Any, email: str | None = ANA) -> Ob2Report:
-    return verify_ob2(data, fetch_from(issuer.documents), email=email, now=NOW)
-
-
-def payload(token: str) -> dict[str, Any]:
-    segment = token.split(".")[1]
-    decoded: dict[str, Any] = json.loads(
-        base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    )
-    return decoded
 
 
 def test_an_rs256_signed_assertion_verifies(issuer: Ob2Issuer) -> None:
@@ -64,9 +45,7 @@ def test_an_rs256_signed_assertion_verifies(issuer: Ob2Issuer) -> None:
 
 
 def test_a_tampered_payload_fails(issuer: Ob2Issuer) -> None:
-    header, _body, signature = issuer.signed().split(".")
-    forged = payload(issuer.signed()) | {"issuedOn": "2026-01-01T00:00:00+00:00"}
-    token = f"{header}.{b64url(json.dumps(forged).encode())}.{signature}"
+    token = with_claims(issuer.signed(), issuedOn="2026-01-01T00:00:00+00:00")
     report = verify(issuer, token)
     assert report.verified is False
     assert outcomes(report)["proof"] == "failed"
@@ -74,7 +53,7 @@ def test_a_tampered_payload_fails(issuer: Ob2Issuer) -> None:
 
 
 def test_a_signature_by_another_key_fails(issuer: Ob2Issuer) -> None:
-    token = sign_rs256(payload(issuer.signed()), new_rsa_key())
+    token = sign_rs256(jws_payload(issuer.signed()), new_rsa_key())
     assert outcomes(verify(issuer, token))["proof"] == "failed"
 
 
@@ -108,7 +87,7 @@ def test_the_revocation_list_is_read(issuer: Ob2Issuer) -> None:
     issuer.profile(revocationList=issuer.revocation_list_id)
     issuer.revocation_list("urn:uuid:someone-else")
     assert outcomes(verify(issuer, token))["status"] == "passed"
-    assertion_id = payload(token)["id"]
+    assertion_id = jws_payload(token)["id"]
     issuer.revocation_list({"id": assertion_id, "revocationReason": "Plagiarism"})
     report = verify(issuer, token)
     assert report.verified is False
@@ -119,7 +98,7 @@ def test_the_revocation_list_is_read(issuer: Ob2Issuer) -> None:
 
 
 def test_a_signed_assertion_must_come_as_its_jws(issuer: Ob2Issuer) -> None:
-    report = verify(issuer, payload(issuer.signed()))
+    report = verify(issuer, jws_payload(issuer.signed()))
     assert outcomes(report)["proof"] == "failed"
     assert "JWS" in detail(report, "proof")
 
@@ -128,7 +107,7 @@ def test_an_eddsa_key_is_accepted_too(issuer: Ob2Issuer) -> None:
     private = ed25519.Ed25519PrivateKey.generate()
     pem = private.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
     issuer.crypto_key(publicKeyPem=pem.decode())
-    body = payload(issuer.signed())
+    body = jws_payload(issuer.signed())
     header = b64url(json.dumps({"alg": "EdDSA"}).encode())
     signing_input = f"{header}.{b64url(json.dumps(body).encode())}"
     token = f"{signing_input}.{b64url(private.sign(signing_input.encode()))}"
@@ -139,7 +118,7 @@ def test_an_eddsa_key_is_accepted_too(issuer: Ob2Issuer) -> None:
 
 def test_unsupported_algorithms_fail(issuer: Ob2Issuer) -> None:
     header = b64url(json.dumps({"alg": "HS256"}).encode())
-    token = f"{header}.{b64url(json.dumps(payload(issuer.signed())).encode())}.c2ln"
+    token = f"{header}.{b64url(json.dumps(jws_payload(issuer.signed())).encode())}.c2ln"
     report = verify(issuer, token)
     assert outcomes(report)["proof"] == "failed"
     assert "HS256" in detail(report, "proof")

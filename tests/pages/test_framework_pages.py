@@ -21,20 +21,16 @@ from credex.db.session import Database
 from credex.frameworks.demo import ensure_demo_framework
 from credex.settings import Settings
 from credex.web.session import COOKIE_NAME
+from tests.api.test_issuance_support import make_issuer
 from tests.browser import LiveServer
 from tests.conftest import make_token
 
 ESCO = "http://data.europa.eu/esco/skill/0a3b4f8e-5d2c-4a63-9c55-0f3d2b7a1e11"
 
 
-def sign_in(client: TestClient, database: Database, role: str = "admin") -> str:
-    """Sign in through the login form; returns the page's CSRF token."""
-    token = make_token(
-        database,
-        role=role,
-        name=role,
-        issuer_id=uuid.uuid4() if role == "issuer" else None,
-    )
+def sign_in(client: TestClient, database: Database) -> str:
+    """Sign in as an admin through the login form; returns the page's CSRF token."""
+    token = make_token(database, role="admin", name="admin")
     response = client.post("/admin/login", data={"token": token}, follow_redirects=False)
     assert response.status_code == 303, response.text
     page = client.get("/admin/frameworks")
@@ -107,12 +103,16 @@ def test_sign_in_cookie_is_secure_on_https(settings: Settings, database: Databas
     assert "Secure" in response.headers["set-cookie"]
 
 
-def test_sign_in_refuses_bad_and_non_admin_tokens(client: TestClient, database: Database) -> None:
+def test_sign_in_refuses_bad_and_non_admin_tokens(
+    client: TestClient, database: Database, settings: Settings
+) -> None:
     bad = client.post("/admin/login", data={"token": "cx_nope"})
     assert bad.status_code == 401
     assert "not valid" in bad.text
     assert "set-cookie" not in bad.headers
-    issuer = make_token(database, role="issuer", name="i", issuer_id=uuid.uuid4())
+    issuer = make_token(
+        database, role="issuer", name="i", issuer_id=make_issuer(database, settings)
+    )
     refused = client.post("/admin/login", data={"token": issuer}, follow_redirects=False)
     assert refused.status_code == 403
     assert refused.headers["content-type"].startswith("text/html")

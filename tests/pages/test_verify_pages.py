@@ -5,26 +5,18 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
-from credex.app import create_app
 from credex.core import Ed25519Signer, sign_credential
 from credex.core.baking import bake_png
 from credex.core.proofs import add_proof
-from credex.db import migrate
-from credex.db.session import Database
-from credex.settings import Settings, generate_kek
 from tests.api.test_issuance_support import make_achievement, make_issuer
-from tests.browser import LiveServer, _free_port
+from tests.browser import LiveServer
 from tests.conftest import make_token
 from tests.core.factories import ob_credential
 from tests.core.test_verification import tiny_png
@@ -144,39 +136,6 @@ def test_an_address_the_verifier_must_not_reach_is_a_failed_verification(
 # --- in a real browser -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def named_server(tmp_path: Path) -> Iterator[LiveServer]:
-    """Like `live_server`, but its public origin is `localhost`: a did:web must name a domain,
-    so credentials issued under an IP-address origin could never verify (did:web §2.5)."""
-    port = _free_port()
-    url = f"http://localhost:{port}"
-    db_url = f"sqlite:///{tmp_path / 'named.db'}"
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        env="test",
-        database_url=db_url,
-        base_url=url,
-        key_encryption_key=generate_kek(),
-        log_level="WARNING",
-    )
-    migrate.upgrade(db_url)
-    database = Database.from_url(db_url)
-    config = uvicorn.Config(create_app(settings, database), host="127.0.0.1", port=port)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    try:
-        yield LiveServer(url=url, database=database, settings=settings)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        database.dispose()
-
-
 def _public_credential(server: LiveServer) -> tuple[str, dict[str, Any]]:
     """Issue a public credential on the live server; returns its page URL and JSON."""
     issuer_id = make_issuer(server.database, server.settings, "Matera Heritage School")
@@ -261,9 +220,11 @@ def test_keyboard_users_reach_every_field_in_order(live_server: LiveServer, page
 
 @pytest.mark.browser
 def test_the_public_page_verifies_live_and_offers_qr_and_download(
-    named_server: LiveServer, phone_page: Any
+    live_server: LiveServer, phone_page: Any
 ) -> None:
-    page_url, credential = _public_credential(named_server)
+    """The live server's origin is `localhost`: a did:web must name a domain, so credentials
+    issued under an IP-address origin could never verify (did:web §2.5)."""
+    page_url, credential = _public_credential(live_server)
     page = phone_page
     page.goto(page_url)
     assert page.get_by_role("heading", level=1).inner_text() == (

@@ -11,25 +11,14 @@ import uuid
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal, Self
-from urllib.parse import urlsplit
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    StringConstraints,
-    model_validator,
-)
+from pydantic import AfterValidator, BaseModel, Field, PlainSerializer, model_validator
 
-from credex.core.credentials.lexical import is_extension_term
 from credex.core.credentials.vocab import AchievementType, ResultType
 from credex.frameworks.fields import canonical_language_tag, esco_skill_uri
+from credex.schemas_common import StrictInput, http_url, trimmed_text, vocabulary_term
 
 MAX_IMAGE_CHARS = 350_000  # a data: URI of a ~256 KB badge image
-_ACHIEVEMENT_TYPES = frozenset(item.value for item in AchievementType)
-_RESULT_TYPES = frozenset(item.value for item in ResultType)
 
 Status = Literal["draft", "published", "retired"]
 ParticipationForm = Literal["online", "onsite", "blended"]
@@ -37,10 +26,6 @@ Supervision = Literal[
     "unsupervised_no_id_check", "supervised_no_id_check", "supervised_with_id_check"
 ]
 Stackability = Literal["standalone", "stackable"]
-
-
-def _text(max_length: int) -> StringConstraints:
-    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
 
 
 def _language_map(value: dict[str, str]) -> dict[str, str]:
@@ -52,50 +37,33 @@ def _language_map(value: dict[str, str]) -> dict[str, str]:
     return canonical
 
 
-def _http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or any(c.isspace() for c in value)
-    ):
-        raise ValueError("must be an absolute http(s) URL")
-    return value
-
-
 def _image(value: str) -> str:
     if value.startswith("data:"):
         if not value.startswith(("data:image/png;base64,", "data:image/svg+xml;base64,")):
             raise ValueError("a data URI must be a base64 PNG or SVG image")
         return value
-    return _http_url(value)
+    return http_url(value)
 
 
-def _achievement_type(value: str) -> str:
-    if value not in _ACHIEVEMENT_TYPES and not is_extension_term(value):
-        raise ValueError("an OB 3.0 AchievementType (e.g. MicroCredential) or an 'ext:' term")
-    return value
-
-
-def _result_type(value: str) -> str:
-    if value not in _RESULT_TYPES and not is_extension_term(value):
-        raise ValueError("an OB 3.0 ResultType (e.g. LetterGrade, Percent) or an 'ext:' term")
-    return value
-
-
-ShortText = Annotated[str, _text(500)]
-LanguageTag = Annotated[str, _text(35), AfterValidator(canonical_language_tag)]
+_achievement_type = vocabulary_term(
+    AchievementType, "an OB 3.0 AchievementType (e.g. MicroCredential) or an 'ext:' term"
+)
+_result_type = vocabulary_term(
+    ResultType, "an OB 3.0 ResultType (e.g. LetterGrade, Percent) or an 'ext:' term"
+)
+ShortText = Annotated[str, trimmed_text(500)]
+LanguageTag = Annotated[str, trimmed_text(35), AfterValidator(canonical_language_tag)]
 LanguageMap = Annotated[
-    dict[Annotated[str, _text(35)], Annotated[str, _text(20_000)]],
+    dict[Annotated[str, trimmed_text(35)], Annotated[str, trimmed_text(20_000)]],
     AfterValidator(_language_map),
     Field(description="text per BCP 47 language tag; must include `language`"),
 ]
-HttpUrl = Annotated[str, _text(2000), AfterValidator(_http_url)]
-ImageRef = Annotated[str, _text(MAX_IMAGE_CHARS), AfterValidator(_image)]
-EscoUri = Annotated[str, _text(200), AfterValidator(esco_skill_uri)]
-AchievementTypeValue = Annotated[str, _text(100), AfterValidator(_achievement_type)]
-ResultTypeValue = Annotated[str, _text(100), AfterValidator(_result_type)]
-Version = Annotated[str, _text(50)]
+HttpUrl = Annotated[str, trimmed_text(2000), AfterValidator(http_url)]
+ImageRef = Annotated[str, trimmed_text(MAX_IMAGE_CHARS), AfterValidator(_image)]
+EscoUri = Annotated[str, trimmed_text(200), AfterValidator(esco_skill_uri)]
+AchievementTypeValue = Annotated[str, trimmed_text(100), AfterValidator(_achievement_type)]
+ResultTypeValue = Annotated[str, trimmed_text(100), AfterValidator(_result_type)]
+Version = Annotated[str, trimmed_text(50)]
 # Decimals go out as JSON numbers (not pydantic's default strings): clients compute with them.
 Ects = Annotated[
     Decimal,
@@ -109,11 +77,7 @@ Hours = Annotated[
 ]
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class LearningOutcomeIn(_Input):
+class LearningOutcomeIn(StrictInput):
     description: LanguageMap
     competency_ids: list[uuid.UUID] = Field(
         default_factory=list, max_length=50, description="competencies of published frameworks"
@@ -121,7 +85,7 @@ class LearningOutcomeIn(_Input):
     esco_uris: list[EscoUri] = Field(default_factory=list, max_length=50)
 
 
-class QualityAssuranceIn(_Input):
+class QualityAssuranceIn(StrictInput):
     """Annex I element 11: the type of quality assurance, who performs it and where to read."""
 
     type: ShortText
@@ -129,17 +93,17 @@ class QualityAssuranceIn(_Input):
     url: HttpUrl | None = None
 
 
-class ResultDescriptionIn(_Input):
+class ResultDescriptionIn(StrictInput):
     """A grading scheme entry, rendered as an OB 3.0 ResultDescription."""
 
     name: ShortText
     result_type: ResultTypeValue
-    allowed_values: list[Annotated[str, _text(200)]] = Field(
+    allowed_values: list[Annotated[str, trimmed_text(200)]] = Field(
         default_factory=list, max_length=100, description="ordered from low to high"
     )
-    required_value: Annotated[str, _text(200)] | None = None
-    value_min: Annotated[str, _text(50)] | None = None
-    value_max: Annotated[str, _text(50)] | None = None
+    required_value: Annotated[str, trimmed_text(200)] | None = None
+    value_min: Annotated[str, trimmed_text(50)] | None = None
+    value_max: Annotated[str, trimmed_text(50)] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -169,7 +133,7 @@ def _number(value: str | None) -> Decimal | None:
 GradingSchemes = Annotated[list[ResultDescriptionIn], AfterValidator(_distinct_names)]
 
 
-class _Fields(_Input):
+class _Fields(StrictInput):
     """Everything but the identity fields; shared by create and (all-optional) update."""
 
     criteria_narrative: LanguageMap | None = None
@@ -178,7 +142,7 @@ class _Fields(_Input):
     ects_credits: Ects | None = None
     workload_hours: Hours | None = None
     learning_outcomes: list[LearningOutcomeIn] = Field(default_factory=list, max_length=50)
-    assessment_type: Annotated[str, _text(1000)] | None = None
+    assessment_type: Annotated[str, trimmed_text(1000)] | None = None
     participation_form: ParticipationForm | None = None
     quality_assurance: QualityAssuranceIn | None = Field(
         default=None, description="null: the issuer's default quality assurance applies"
@@ -218,7 +182,7 @@ class AchievementUpdate(_Fields):
     stacks_into: list[uuid.UUID] | None = Field(default=None, max_length=20)  # type: ignore[assignment]
 
 
-class NewVersionIn(_Input):
+class NewVersionIn(StrictInput):
     version: Version | None = Field(
         default=None, description="defaults to the next major number: 1.0 -> 2.0"
     )

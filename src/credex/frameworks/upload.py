@@ -1,19 +1,14 @@
-"""Reading an import request: a JSON body, or a multipart form with a CSV `file` and metadata.
-
-This is an async dependency (it awaits the body) so the endpoint itself stays synchronous and
-runs the database work in the thread pool like every other endpoint.
-"""
+"""Reading an import request: a JSON body, or a multipart form with a CSV `file` and metadata
+(read by `credex.uploads`, which the batch endpoint shares)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request
-from starlette.datastructures import UploadFile
 
-from credex.errors import CredexError, InvalidInput, PayloadTooLarge, field_error
+from credex.uploads import UploadLimit, decode_csv, read_json_or_csv
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 METADATA_FIELDS = (
@@ -27,12 +22,6 @@ METADATA_FIELDS = (
 )
 
 
-class MalformedBody(CredexError):
-    status = 400
-    slug = "bad-request"
-    title = "Malformed request body"
-
-
 @dataclass(frozen=True)
 class ImportUpload:
     kind: str  # "json" or "csv"
@@ -41,60 +30,12 @@ class ImportUpload:
     metadata: dict[str, str] = field(default_factory=dict)
 
 
-def _too_large() -> PayloadTooLarge:
-    return PayloadTooLarge(f"an import may be at most {MAX_IMPORT_BYTES // (1024 * 1024)} MiB")
-
-
-def _check_declared_length(request: Request) -> None:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_IMPORT_BYTES + 64 * 1024:
-        raise _too_large()
-
-
-async def _read_json(request: Request) -> Any:
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_IMPORT_BYTES:
-            raise _too_large()
-    try:
-        return json.loads(body)
-    except (ValueError, RecursionError) as exc:
-        raise MalformedBody("the request body is not valid JSON") from exc
-
-
-def decode_csv(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            "the CSV file must be UTF-8",
-            errors=[field_error("/file", f"not UTF-8 (byte {exc.start}); save it as CSV UTF-8")],
-        ) from exc
-
-
 async def read_import_upload(request: Request) -> ImportUpload:
-    _check_declared_length(request)
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type == "application/json":
-        return ImportUpload(kind="json", document=await _read_json(request))
-    if content_type != "multipart/form-data":
-        raise InvalidInput(
-            "send application/json, or multipart/form-data with a CSV file",
-            errors=[field_error("/", f"unsupported content type {content_type or 'none'!r}")],
-        )
-    async with request.form(max_files=1, max_fields=len(METADATA_FIELDS) + 4) as form:
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            raise InvalidInput(
-                "the CSV file is missing", errors=[field_error("/file", "attach the CSV as `file`")]
-            )
-        data = await upload.read(MAX_IMPORT_BYTES + 1)
-        metadata = {
-            name: value
-            for name in METADATA_FIELDS
-            if isinstance(value := form.get(name), str) and value.strip()
-        }
-    if len(data) > MAX_IMPORT_BYTES:
-        raise _too_large()
-    return ImportUpload(kind="csv", csv_text=decode_csv(data), metadata=metadata)
+    limit = UploadLimit(MAX_IMPORT_BYTES, "an import")
+    body = await read_json_or_csv(
+        request, limit, METADATA_FIELDS, max_fields=len(METADATA_FIELDS) + 4
+    )
+    if body.kind == "json":
+        return ImportUpload(kind="json", document=body.document)
+    metadata = {name: value for name, value in body.form.items() if value.strip()}
+    return ImportUpload(kind="csv", csv_text=decode_csv(body.csv_data), metadata=metadata)

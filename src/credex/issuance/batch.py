@@ -33,6 +33,7 @@ from credex.jobs.handlers import ItemFailed, JobFailed, register_handler
 from credex.jobs.service import submit_job
 from credex.learners.tenancy import acting_issuer_id
 from credex.settings import Settings
+from credex.uploads import decode_csv
 
 BATCH_KIND = "credentials.batch"
 MAX_BATCH_ROWS = 50_000
@@ -81,7 +82,7 @@ def read_batch(upload: BatchUpload) -> Batch:
         return Batch("json", rows, body.issuer_id)
     form = upload.form or {}
     settings = _form_settings(form)
-    table = batch_csv.read_csv(batch_csv.decode_csv(upload.csv_data), max_rows=MAX_BATCH_ROWS)
+    table = batch_csv.read_csv(decode_csv(upload.csv_data), max_rows=MAX_BATCH_ROWS)
     if table.errors:
         raise invalid_batch(table.errors)
     if not table.records:

@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from credex.errors import InvalidInput, field_error
-
 COLUMNS = (
     "email",
     "name",
@@ -66,16 +64,6 @@ class CsvRecord:
 class CsvBatch:
     records: list[CsvRecord] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
-
-
-def decode_csv(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            "the CSV file must be UTF-8",
-            errors=[field_error("/file", f"not UTF-8 (byte {exc.start}); save it as CSV UTF-8")],
-        ) from exc
 
 
 def _header_error(column: str | None, detail: str) -> dict[str, Any]:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
-from urllib.parse import urlsplit
+from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
-from credex.core.credentials.lexical import is_extension_term
 from credex.core.credentials.vocab import IdentifierType
 from credex.db.models import Issuer, IssuerKey
 from credex.issuers.public import (
@@ -20,6 +18,7 @@ from credex.issuers.public import (
     profile_url,
     verification_method_id,
 )
+from credex.schemas_common import StrictInput, http_url, trimmed_text, vocabulary_term
 
 # ISO 3166-1 alpha-2: the 249 officially assigned codes (no reserved or EU-only codes).
 ISO_3166_ALPHA2 = frozenset(
@@ -41,7 +40,6 @@ _EMAIL = re.compile(
     r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
 )
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{2,40}$")
-_IDENTIFIER_TYPES = frozenset(item.value for item in IdentifierType)
 
 
 def _country_code(value: str) -> str:
@@ -51,17 +49,6 @@ def _country_code(value: str) -> str:
     if code not in ISO_3166_ALPHA2:
         raise ValueError("not an ISO 3166-1 alpha-2 country code (e.g. IT, DE, FR)")
     return code
-
-
-def _http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or any(c.isspace() for c in value)
-    ):
-        raise ValueError("must be an absolute http(s) URL")
-    return value
 
 
 def _email(value: str) -> str:
@@ -76,51 +63,41 @@ def _phone(value: str) -> str:
     return value
 
 
-def _identifier_type(value: str) -> str:
-    if value not in _IDENTIFIER_TYPES and not is_extension_term(value):
-        raise ValueError(
-            "an OB IdentifierTypeEnum value (e.g. sourcedId, systemId, identifier) "
-            "or an ext: term such as ext:LegalIdentifier"
-        )
-    return value
+_identifier_type = vocabulary_term(
+    IdentifierType,
+    "an OB IdentifierTypeEnum value (e.g. sourcedId, systemId, identifier) "
+    "or an ext: term such as ext:LegalIdentifier",
+)
+Name = Annotated[str, trimmed_text(300)]
+ShortText = Annotated[str, trimmed_text(500)]
+LongText = Annotated[str, trimmed_text(10_000)]
+HttpUrl = Annotated[str, trimmed_text(2048), AfterValidator(http_url)]
+Email = Annotated[str, trimmed_text(320), AfterValidator(_email)]
+Phone = Annotated[str, trimmed_text(50), AfterValidator(_phone)]
+CountryCode = Annotated[str, trimmed_text(2), AfterValidator(_country_code)]
+IdentifierTypeValue = Annotated[str, trimmed_text(100), AfterValidator(_identifier_type)]
 
 
-def _text(max_length: int) -> Any:
-    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
-
-
-Name = Annotated[str, _text(300)]
-ShortText = Annotated[str, _text(500)]
-LongText = Annotated[str, _text(10_000)]
-HttpUrl = Annotated[str, _text(2048), AfterValidator(_http_url)]
-Email = Annotated[str, _text(320), AfterValidator(_email)]
-Phone = Annotated[str, _text(50), AfterValidator(_phone)]
-CountryCode = Annotated[str, _text(2), AfterValidator(_country_code)]
-IdentifierTypeValue = Annotated[str, _text(100), AfterValidator(_identifier_type)]
-
-
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class AddressIn(_Input):
+class AddressIn(StrictInput):
     street_address: ShortText | None = None
-    post_office_box_number: Annotated[str, _text(50)] | None = None
+    post_office_box_number: Annotated[str, trimmed_text(50)] | None = None
     locality: ShortText | None = None
     region: ShortText | None = None
-    postal_code: Annotated[str, _text(30)] | None = None
-    country: Annotated[str, _text(200)] | None = Field(default=None, description="country name")
+    postal_code: Annotated[str, trimmed_text(30)] | None = None
+    country: Annotated[str, trimmed_text(200)] | None = Field(
+        default=None, description="country name"
+    )
     country_code: CountryCode | None = Field(default=None, description="ISO 3166-1 alpha-2")
 
 
-class OtherIdentifier(_Input):
+class OtherIdentifier(StrictInput):
     identifier: ShortText
     identifier_type: IdentifierTypeValue = Field(
         description="OB IdentifierTypeEnum value or `ext:` term, e.g. ext:LegalIdentifier"
     )
 
 
-class QualityAssurance(_Input):
+class QualityAssurance(StrictInput):
     """Annex I element 11: the type of quality assurance, who performs it and where to read."""
 
     type: ShortText
@@ -128,7 +105,7 @@ class QualityAssurance(_Input):
     url: HttpUrl | None = None
 
 
-class IssuerCreate(_Input):
+class IssuerCreate(StrictInput):
     name: Name
     url: HttpUrl | None = None
     email: Email | None = None
@@ -142,7 +119,7 @@ class IssuerCreate(_Input):
     accreditation_note: LongText | None = None
 
 
-class IssuerUpdate(_Input):
+class IssuerUpdate(StrictInput):
     """Only the fields sent change; `null` clears an optional field (`name` cannot be cleared)."""
 
     name: Name | None = None
@@ -260,13 +237,13 @@ class KeyList(BaseModel):
     items: list[KeyRead]
 
 
-class KeyCompromise(_Input):
+class KeyCompromise(StrictInput):
     since: AwareDatetime = Field(description="signatures made at or after this instant fail")
-    reason: Annotated[str, _text(1000)] | None = None
+    reason: Annotated[str, trimmed_text(1000)] | None = None
 
 
-class IssuerTokenCreate(_Input):
-    name: Annotated[str, _text(200)] | None = None
+class IssuerTokenCreate(StrictInput):
+    name: Annotated[str, trimmed_text(200)] | None = None
     expires_at: AwareDatetime | None = None
 
 

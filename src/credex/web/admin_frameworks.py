@@ -20,8 +20,9 @@ from credex.frameworks import exporting, importing, service
 from credex.frameworks.competencies import framework_tree
 from credex.frameworks.fields import canonical_language_tag
 from credex.frameworks.schemas import FrameworkCreate, FrameworkUpdate, NewVersionCreate
-from credex.frameworks.upload import METADATA_FIELDS, decode_csv
+from credex.frameworks.upload import METADATA_FIELDS
 from credex.pagination import CursorParam
+from credex.uploads import decode_csv
 from credex.web.forms import FormErrors, SubmittedForm, SubmittedFormDep, attempt
 from credex.web.session import CheckedAdminForm, PageAdminDep
 from credex.web.templating import PageRoute, render

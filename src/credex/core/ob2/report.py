@@ -25,16 +25,6 @@ class Ob2Report(CheckLog):
     method: Method = "unknown"
     signed: bool = False  # given as a compact JWS
 
-    @property
-    def verified(self) -> bool:
-        return self.own_checks_pass
-
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "verified": self.verified,
-            "format": "ob2",
-            "method": self.method,
-            "container": "text" if self.signed else "json",
-            "checks": [check.to_dict() for check in self.checks],
-            "warnings": [check.detail for check in self.warnings],
-        }
+        container = "text" if self.signed else "json"
+        return self.report_dict(format="ob2", method=self.method, container=container)

@@ -128,20 +128,27 @@ def _badge_and_issuer(
     if badge is None:
         report.add("issuer", "skipped", "the issuer is named by the BadgeClass", required=False)
         return None
-    problems = badge_class_problems(badge)
-    if problems:
-        report.add("badge_class", "failed", f"BadgeClass {badge.get('id')}: {'; '.join(problems)}")
+    label = f"BadgeClass {badge.get('id')}"
+    passed = f"{label}: {badge.get('name')}"
+    if not _well_formed(report, "badge_class", label, badge_class_problems(badge), passed):
         return None
-    report.add("badge_class", "passed", f"BadgeClass {badge['id']}: {badge['name']}")
     issuer = _resolve(report, "issuer", "issuer Profile", badge.get("issuer"), documents)
     if issuer is None:
         return None
-    problems = profile_problems(issuer)
+    passed = f"issuer Profile {issuer.get('id')}: {issuer.get('name', '')}"
+    ok = _well_formed(report, "issuer", "issuer Profile", profile_problems(issuer), passed)
+    return issuer if ok else None
+
+
+def _well_formed(
+    report: Ob2Report, check_id: str, label: str, problems: list[str], passed: str
+) -> bool:
+    """Add the check: failed, naming the problems after `label`, or else `passed`."""
     if problems:
-        report.add("issuer", "failed", f"issuer Profile: {'; '.join(problems)}")
-        return None
-    report.add("issuer", "passed", f"issuer Profile {issuer['id']}: {issuer.get('name', '')}")
-    return issuer
+        report.add(check_id, "failed", f"{label}: {'; '.join(problems)}")
+        return False
+    report.add(check_id, "passed", passed)
+    return True
 
 
 def _resolve(

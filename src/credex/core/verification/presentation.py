@@ -36,13 +36,8 @@ class PresentationReport(CheckLog):
         return self.own_checks_pass and all(report.verified for report in self.credentials)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "verified": self.verified,
-            "format": "presentation",
-            "holder": self.holder,
-            "checks": [check.to_dict() for check in self.checks],
-            "warnings": [check.detail for check in self.warnings],
-            "credentials": [report.to_dict() for report in self.credentials],
+        return self.report_dict(format="presentation", holder=self.holder) | {
+            "credentials": [report.to_dict() for report in self.credentials]
         }
 
 

@@ -53,6 +53,11 @@ class CheckLog:
         return proof_passed and not blocking
 
     @property
+    def verified(self) -> bool:
+        """The verdict; a report that carries others (a presentation) also asks them."""
+        return self.own_checks_pass
+
+    @property
     def warnings(self) -> list[Check]:
         return [check for check in self.checks if check.is_warning]
 
@@ -72,6 +77,16 @@ class CheckLog:
         self.checks.append(check)
         return check
 
+    def report_dict(self, **fields: Any) -> dict[str, Any]:
+        """The shape every report's `to_dict()` shares: the verdict, the report's own `fields`,
+        then the checks and the warnings."""
+        return {
+            "verified": self.verified,
+            **fields,
+            "checks": [check.to_dict() for check in self.checks],
+            "warnings": [check.detail for check in self.warnings],
+        }
+
 
 @dataclass
 class VerificationReport(CheckLog):
@@ -80,15 +95,5 @@ class VerificationReport(CheckLog):
     container: Container = "json"
     nested: dict[str, list[VerificationReport]] = field(default_factory=dict)
 
-    @property
-    def verified(self) -> bool:
-        return self.own_checks_pass
-
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "verified": self.verified,
-            "format": self.format,
-            "container": self.container,
-            "checks": [check.to_dict() for check in self.checks],
-            "warnings": [check.detail for check in self.warnings],
-        }
+        return self.report_dict(format=self.format, container=self.container)

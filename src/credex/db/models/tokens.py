@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from credex.db.base import Base, UUIDPrimaryKey, utcnow
@@ -20,7 +20,7 @@ class ApiToken(UUIDPrimaryKey, Base):
     # 64 hex chars of SHA-256(token); tokens carry 256 random bits, so no salt or KDF is needed.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
-    issuer_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    issuer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("issuers.id"), index=True)
     learner_email: Mapped[str | None] = mapped_column(String(320), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
