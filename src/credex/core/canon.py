@@ -24,7 +24,7 @@ from typing import Any
 from pyoxigraph import CanonicalizationAlgorithm, Dataset
 
 from credex.core.errors import CanonicalizationError
-from credex.core.fastcanon import canonicalize_fast
+from credex.core.fastcanon import canonicalize_fast, fill
 from credex.core.jsonld import detect_data_loss, to_rdf
 from credex.core.rdf_terms import to_oxigraph_quads
 
@@ -61,10 +61,11 @@ def canonicalize(doc: dict[str, Any], *, rdfc_hash: str = "sha256") -> str:
 def check_no_data_loss(doc: dict[str, Any]) -> None:
     """Raise DataLossError if JSON-LD expansion would drop anything from `doc`.
 
-    A fast-path template exists only for shapes that passed the same detection, so a document
-    the fast path canonicalizes has lost nothing; others get the full check.
+    A fast-path template exists only for shapes that passed the same detection, and only slot
+    values that cannot change the expansion are filled in, so a document the fast path can fill
+    has lost nothing (`credex.core.fastcanon.fill`); others get the full check.
     """
-    if fast_path.enabled and canonicalize_fast(doc) is not None:
+    if fast_path.enabled and fill(doc) is not None:
         return
     detect_data_loss(doc)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 
 # XMLSCHEMA11-2 dateTimeStamp, as reproduced in VC DM 2.0 §4.9.1.
 _DATE_TIME = re.compile(
@@ -32,10 +33,20 @@ def parse_datetime_stamp(value: str) -> datetime:
     the offset is missing, the text is not a dateTimeStamp, the date does not exist (e.g. Feb 30)
     or the year is outside what Python can represent (1..9999).
     """
+    if type(value) is str:
+        return _parse_stamp_cached(value)
+    return _parse_stamp(value)  # raises the ValueError that explains the type
+
+
+def _parse_stamp(value: str) -> datetime:
     parts = _match(value)
     if parts["offset"] is None:
         raise ValueError(f"{value!r} has no time zone offset; a dateTimeStamp requires one")
     return _build(value, parts)
+
+
+# datetimes are immutable, and issuance and proof dates repeat across documents
+_parse_stamp_cached = lru_cache(maxsize=1024)(_parse_stamp)
 
 
 def parse_time_as_utc_if_naive(value: str) -> datetime:
@@ -44,8 +55,16 @@ def parse_time_as_utc_if_naive(value: str) -> datetime:
     VC DM 2.0 §4.9.1: "Time values that are incorrectly serialized without an offset MUST be
     interpreted as UTC." Used when evaluating a validity window, not when validating structure.
     """
-    parts = _match(value)
-    return _build(value, parts)
+    if type(value) is str:
+        return _parse_time_cached(value)
+    return _parse_time(value)  # raises the ValueError that explains the type
+
+
+def _parse_time(value: str) -> datetime:
+    return _build(value, _match(value))
+
+
+_parse_time_cached = lru_cache(maxsize=1024)(_parse_time)
 
 
 def _match(value: str) -> dict[str, str | None]:

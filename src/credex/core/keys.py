@@ -8,6 +8,7 @@ provides a signer that decrypts a stored key only inside `sign`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal, Protocol, runtime_checkable
 
 from cryptography.exceptions import InvalidSignature
@@ -115,7 +116,16 @@ class PublicKey:
 
     @classmethod
     def from_multikey(cls, value: str) -> PublicKey:
-        """Decode a Multikey `publicKeyMultibase` (Ed25519 `z6Mk`, P-256 `zDn`, P-384 `z82`)."""
+        """Decode a Multikey `publicKeyMultibase` (Ed25519 `z6Mk`, P-256 `zDn`, P-384 `z82`).
+
+        Cached per value: keys are immutable, and verifying resolves the same key repeatedly.
+        """
+        if cls is PublicKey and type(value) is str:
+            return _public_key_of_multikey(value)
+        return cls._decode_multikey(value)
+
+    @classmethod
+    def _decode_multikey(cls, value: str) -> PublicKey:
         header, raw = mf.decode_multikey(value)
         if header == mf.ED25519_PUB:
             return cls("Ed25519", ed25519.Ed25519PublicKey.from_public_bytes(raw))
@@ -165,3 +175,8 @@ class PublicKey:
         except InvalidSignature:
             return False
         return True
+
+
+@lru_cache(maxsize=1024)
+def _public_key_of_multikey(value: str) -> PublicKey:
+    return PublicKey._decode_multikey(value)

@@ -49,7 +49,10 @@ def malformed(pointer: str, detail: str) -> Problem:
 
 def child(pointer: str, key: str | int) -> str:
     """The JSON pointer of `key` below `pointer`, escaped as RFC 6901 §3 requires."""
-    return f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+    text = key if type(key) is str else str(key)
+    if "~" in text or "/" in text:
+        text = text.replace("~", "~0").replace("/", "~1")
+    return pointer + "/" + text
 
 
 def show(value: object) -> str:
@@ -82,8 +85,11 @@ def is_url(value: object) -> bool:
     Any scheme is allowed (`https:`, `did:`, `urn:`, `data:` ...); the special schemes of the
     WHATWG URL Standard must have a host. https://url.spec.whatwg.org/#absolute-url-string
     """
-    if not isinstance(value, str):
-        return False
+    return isinstance(value, str) and _is_url_string(value)
+
+
+@lru_cache(maxsize=4096)  # ids of issuers, achievements and contexts repeat across documents
+def _is_url_string(value: str) -> bool:
     scheme, colon, rest = value.partition(":")
     if not colon or not rest or not _SCHEME.fullmatch(scheme) or _NOT_IN_URL.search(value):
         return False
@@ -117,6 +123,8 @@ class TermScope:
 
     `open_world` is set when a context credex does not ship could define any term; JSON-LD
     expansion (data-loss detection in `credex.core.jsonld`) has the final word on those.
+    The scope of an `@context` made of shipped URLs is shared by every document naming them
+    (see `_shipped_scope`): treat what `check_context` returns as read-only.
     """
 
     terms: set[str] = field(default_factory=set)
@@ -195,11 +203,15 @@ def check_context(doc: JsonObject, at: str) -> tuple[list[Problem], TermScope]:
     examples of embedded credentials use it. Later items are URLs or context objects; inline
     objects must map terms to absolute IRIs and must not redefine protected terms.
     """
-    where = child(at, "@context")
-    expected = f"{V2_CONTEXT!r} (or {V1_CONTEXT!r} for VC DM 1.1)"
     contexts = doc.get("@context")
     if isinstance(contexts, str):
         contexts = [contexts]
+    if isinstance(contexts, list) and contexts and all(type(c) is str for c in contexts):
+        shipped = _shipped_scope(tuple(contexts))
+        if shipped is not None:
+            return [], shipped
+    where = child(at, "@context")
+    expected = f"{V2_CONTEXT!r} (or {V1_CONTEXT!r} for VC DM 1.1)"
     if not isinstance(contexts, list) or not contexts:
         detail = f"@context is required: an ordered set (array) whose first item is {expected}"
         return [malformed(where, detail)], TermScope(open_world=True)
@@ -214,6 +226,23 @@ def check_context(doc: JsonObject, at: str) -> tuple[list[Problem], TermScope]:
     for index, item in enumerate(contexts[1:], start=1):
         problems += _apply_context_item(item, child(where, index), scope)
     return problems, scope
+
+
+@lru_cache(maxsize=256)  # bounded: documents may name any URLs
+def _shipped_scope(urls: tuple[str, ...]) -> TermScope | None:
+    """The scope of an `@context` of shipped context URLs after a base context, else None.
+
+    Such a list has no problems and its scope depends only on the URLs (shipped and registered
+    contexts never change), so it is computed once; callers only read a `TermScope`.
+    """
+    if urls[0] not in _BASE_CONTEXTS or not all(_shipped_context(url) for url in urls):
+        return None
+    scope = TermScope()
+    for url in urls:
+        if not is_url(url):
+            return None
+        scope.add_remote(url)
+    return scope
 
 
 def _apply_context_item(item: object, at: str, scope: TermScope) -> list[Problem]:
@@ -287,12 +316,12 @@ def check_type(
     if "type" not in obj:
         return [malformed(where, f"{what} must have a type")]
     value = obj["type"]
-    if isinstance(value, list):
-        located = [(child(where, index), item) for index, item in enumerate(value)]
-    else:
-        located = [(where, value)]
-    problems = [p for pointer, item in located if (p := _type_value_problem(item, pointer, scope))]
-    values = [item for _, item in located]
+    values = value if isinstance(value, list) else [value]
+    problems = []
+    for index, item in enumerate(values):
+        detail = _type_value_problem(item, scope)
+        if detail is not None:  # pointers are only spelled out for problems
+            problems.append(malformed(child(where, index) if values is value else where, detail))
     if not values:
         problems.append(malformed(where, f"the type of {what} must not be empty"))
     if required and required not in values and CREDENTIALS_VOCAB + required not in values:
@@ -304,17 +333,22 @@ def check_optional_type(obj: JsonObject, at: str, scope: TermScope, *, what: str
     return check_type(obj, at, scope, what=what) if "type" in obj else []
 
 
-def _type_value_problem(value: object, at: str, scope: TermScope) -> Problem | None:
+def _type_value_problem(value: object, scope: TermScope) -> str | None:
+    """What is wrong with one `type` value, if anything."""
     if not isinstance(value, str):
-        return malformed(at, f"type values must be strings (terms or URLs), not {show(value)}")
+        return f"type values must be strings (terms or URLs), not {show(value)}"
     if ":" in value:
-        return None if is_url(value) else malformed(at, f"{show(value)} is not an absolute URL")
-    if not _TERM.fullmatch(value):
-        return malformed(at, f"{show(value)} is neither a term nor an absolute URL")
+        return None if is_url(value) else f"{show(value)} is not an absolute URL"
+    if not _is_term(value):
+        return f"{show(value)} is neither a term nor an absolute URL"
     if not scope.defines(value):
-        detail = f"{show(value)} is not defined by the @context and is not an absolute URL"
-        return malformed(at, detail)
+        return f"{show(value)} is not defined by the @context and is not an absolute URL"
     return None
+
+
+@lru_cache(maxsize=1024)  # type names repeat in every document
+def _is_term(value: str) -> bool:
+    return _TERM.fullmatch(value) is not None
 
 
 # --- issuers and holders, objects with a type --------------------------------------------------

@@ -1,12 +1,15 @@
 """RDFC-1.0 for datasets whose blank nodes all have distinct first-degree hashes.
 
 This is the whole algorithm for that case (https://www.w3.org/TR/rdf-canon/#canon-algorithm):
-steps 1–3 build the blank node to quads map, step 4 computes each blank node's Hash First
-Degree Quads (its quads in canonical N-Quads with itself as `_:a` and other blank nodes as
-`_:z`, sorted, concatenated, SHA-256), step 5 issues `c14n<i>` in code point order of those
-hashes when every hash is unique, and step 7 relabels and sorts. Datasets with shared hashes
-need Hash N-Degree Quads; for those `canonical_nquads` returns None and the caller uses the
-general implementation (oxigraph), which also guards against poison graphs.
+steps 1–3 build the blank node to quads map (done once per template), step 4 computes each blank
+node's Hash First Degree Quads (its quads in canonical N-Quads with itself as `_:a` and other
+blank nodes as `_:z`, sorted, concatenated, SHA-256), step 5 issues `c14n<i>` in code point order
+of those hashes when every hash is unique, and step 7 relabels and sorts. Datasets with shared
+hashes need Hash N-Degree Quads; for those `canonical_nquads` returns None and the caller uses
+the general implementation (oxigraph), which also guards against poison graphs.
+
+Hashes are compared as raw digests: lower-case hex (what the algorithm sorts) orders exactly as
+the bytes it encodes.
 """
 
 from __future__ import annotations
@@ -15,39 +18,54 @@ import hashlib
 
 from credex.core.fastcanon.template import Template
 
+_LABELS = tuple(f"_:c14n{n}" for n in range(256))
 
-def canonical_nquads(template: Template, fields: dict[str, str]) -> str | None:
-    """Canonical N-Quads of the template filled with `fields` (slot name → N-Quads text)."""
-    # The dataset: substituted lines, with blank nodes as tokens. Equal IRIs can make two
-    # template quads the same quad; a dataset holds it once.
-    dataset: dict[str, tuple[str, ...]] = {}
-    for pattern, held in template.lines:
-        dataset.setdefault(pattern.format_map(fields), held)
-    if not template.blank_nodes:
-        return "".join(sorted(dataset))
-    mentions: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-    for line, held in dataset.items():
-        for token in set(held):
-            mentions.setdefault(token, []).append((line, held))
-    hashes: dict[str, str] = {}
-    for token, lines in mentions.items():
-        # Hash First Degree Quads: serializations are NOT deduplicated (two quads may look
-        # alike once other blank nodes are all `_:z`).
-        masked = sorted(_relabel(line, held, token) for line, held in lines)
-        hashes[token] = hashlib.sha256("".join(masked).encode("utf-8")).hexdigest()
-    if len(set(hashes.values())) != len(hashes):
+
+def canonical_nquads(template: Template, values: list[str]) -> str | None:
+    """Canonical N-Quads of the template filled with `values` (N-Quads text of each slot)."""
+    arguments = values
+    if template.blank_nodes:
+        labels = _canonical_labels(template, values)
+        if labels is None:
+            return None
+        arguments = values + labels
+    lines = template.lines(arguments).split("\n")
+    lines.pop()  # after the last line feed
+    distinct = set(lines)
+    if len(distinct) != len(lines):
+        # Equal values made two template quads one (e.g. the issuer's profile given twice); the
+        # dataset holds it once. Quads of blank nodes must stay distinct: the first-degree
+        # hashes above were computed over every one of them. (A line with a blank node never
+        # equals one without: `_:` labels are written unlike IRIs and literals.)
+        with_blanks = template.blank_lines
+        if with_blanks and len(set(lines[:with_blanks])) != with_blanks:
+            return None
+        lines = list(distinct)
+    if not lines:
+        return ""
+    lines.sort()
+    return "\n".join(lines) + "\n"
+
+
+def _canonical_labels(template: Template, values: list[str]) -> list[str] | None:
+    """`_:c14n<i>` of each blank node, or None when two first-degree hashes are equal."""
+    computed: dict[int, bytes] = {}
+    for node, lines in template.ordered:
+        computed[node] = hashlib.sha256(lines(values).encode("utf-8")).digest()
+    if template.groups:
+        masked = template.masked(values).split("\n")
+        for node, start, stop in template.groups:
+            quads = masked[start:stop]
+            quads.sort()
+            quads.append("")  # every serialized quad ends with a line feed
+            computed[node] = hashlib.sha256("\n".join(quads).encode("utf-8")).digest()
+    hashes = [
+        computed[k] if fixed is None else fixed for k, fixed in enumerate(template.fixed_hashes)
+    ]
+    if len(set(hashes)) != len(hashes):
         return None
-    labels = {token: f"_:c14n{n}" for n, token in enumerate(sorted(hashes, key=hashes.__getitem__))}
-    return "".join(sorted(_relabel_all(line, held, labels) for line, held in dataset.items()))
-
-
-def _relabel_all(line: str, held: tuple[str, ...], labels: dict[str, str]) -> str:
-    for token in held:
-        line = line.replace(token, labels[token])
-    return line
-
-
-def _relabel(line: str, held: tuple[str, ...], reference: str) -> str:
-    for token in held:
-        line = line.replace(token, "_:a" if token == reference else "_:z")
-    return line
+    labels = [""] * len(hashes)
+    ranked = sorted(range(len(hashes)), key=hashes.__getitem__)
+    for rank, node in enumerate(ranked):
+        labels[node] = _LABELS[rank] if rank < len(_LABELS) else f"_:c14n{rank}"
+    return labels
