@@ -213,3 +213,9 @@ def test_who_may_issue(
     as_admin = client.post(URL, json=pushed, headers=admin_headers)
     assert as_admin.status_code == 201
     assert as_admin.json()["credential"]["issuer"]["id"].endswith(str(tenant.issuer_id))
+
+
+def test_a_request_without_a_token_is_401_before_its_body_is_judged(client: TestClient) -> None:
+    response = client.post("/api/v1/credentials", json={"nonsense": True})
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/problem+json")

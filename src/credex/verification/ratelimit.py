@@ -71,7 +71,8 @@ def client_key(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def limit_verification(request: Request) -> None:
+async def limit_verification(request: Request) -> None:
+    """No I/O: runs on the event loop (a plain `def` dependency would cost a thread hop)."""
     wait = _limiter(request).acquire(client_key(request))
     if wait is not None:
         seconds = max(1, math.ceil(wait))

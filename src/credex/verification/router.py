@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from credex.deps import ReadSessionDep, SettingsDep
+from credex.deps import SettingsDep, in_unit_of_work
 from credex.verification import service
 from credex.verification.ratelimit import VerificationRateLimit
 from credex.verification.schemas import VerificationRead, VerifyRequest
@@ -45,10 +45,10 @@ _REQUEST_BODY: dict[str, Any] = {
     openapi_extra=_REQUEST_BODY,
     responses={413: {"description": "body too large"}, 429: {"description": "rate limited"}},
 )
-def verify(
+async def verify(
+    request: Request,
     _limit: VerificationRateLimit,
     submission: SubmissionDep,
-    session: ReadSessionDep,
     settings: SettingsDep,
 ) -> JSONResponse:
     """Verify a credential, VC-JWT, baked badge, presentation or URL; always 200 with a report.
@@ -56,7 +56,10 @@ def verify(
     `verified` is true only when no required check failed or errored; checks that are not
     required (an unknown issuer, an unverifiable endorsement) appear as `warnings`.
     """
-    result = service.verify_submission(
-        session, settings, submission, fetcher=service.make_fetcher(settings)
+    fetcher = service.make_fetcher(settings)
+    result = await in_unit_of_work(
+        request,
+        lambda session: service.verify_submission(session, settings, submission, fetcher=fetcher),
+        read_only=True,
     )
     return JSONResponse(result)  # already JSON-ready; VerificationRead documents its shape
