@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -207,14 +208,37 @@ def _checked_context(
     return context
 
 
+@dataclass(frozen=True)
+class SharedDocuments:
+    """The parts every credential of one achievement embeds as they are."""
+
+    issuer: dict[str, Any]
+    achievement: dict[str, Any]
+
+
+def shared_documents(
+    session: Session, achievement: Achievement, issuer: Issuer, base_url: str
+) -> SharedDocuments:
+    return SharedDocuments(
+        issuer=credential_issuer(issuer_profile(issuer, base_url)),
+        achievement=embedded_achievement(session, achievement, issuer, base_url),
+    )
+
+
 def _facts(
     session: Session,
     request: IssueRequest,
     achievement: Achievement,
     issuer: Issuer,
     base_url: str,
+    *,
+    shared: SharedDocuments | None = None,
 ) -> CredentialFacts:
-    """Everything but the learner and the status entry, validated against the achievement."""
+    """Everything but the learner and the status entry, validated against the achievement.
+
+    `shared`: the issuer profile and embedded achievement when the caller issues many
+    credentials of one achievement (bulk): built once and shared, never modified.
+    """
     valid_from = to_second(request.valid_from or utcnow())
     if (
         request.activity_start
@@ -228,11 +252,12 @@ def _facts(
     valid_until = (
         add_months(valid_from, achievement.validity_months) if achievement.validity_months else None
     )
+    parts = shared or shared_documents(session, achievement, issuer, base_url)
     return CredentialFacts(
         credential_id=uuid.uuid4(),
         base_url=base_url,
-        issuer_profile=credential_issuer(issuer_profile(issuer, base_url)),
-        achievement=embedded_achievement(session, achievement, issuer, base_url),
+        issuer_profile=parts.issuer,
+        achievement=parts.achievement,
         email="",
         subject_did=None,
         valid_from=valid_from,
