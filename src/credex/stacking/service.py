@@ -8,9 +8,11 @@ a JSON pointer into the request body. A rule that has awarded credentials cannot
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Sequence
+from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
@@ -135,8 +137,14 @@ def delete_rule(session: Session, principal: Principal, rule_id: uuid.UUID) -> N
 
 
 def rule_requirement(rule: StackingRule) -> Requirement:
-    """A stored requirement (validated when saved)."""
-    return parse_requirement(rule.requirement)
+    """A stored requirement (validated when saved). Parsed once per distinct requirement:
+    issuance evaluates the same rules for every credential; the parsed tree is never changed."""
+    return _parsed_requirement(json.dumps(rule.requirement, sort_keys=True))
+
+
+@lru_cache(maxsize=1024)
+def _parsed_requirement(text: str) -> Requirement:
+    return parse_requirement(json.loads(text))
 
 
 def _own_achievement(
