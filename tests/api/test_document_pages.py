@@ -10,6 +10,7 @@ import re
 import uuid
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -67,6 +68,44 @@ def assert_outline(html: str) -> None:
     assert all(after - before <= 1 for before, after in itertools.pairwise(levels))
 
 
+def page_of(response: httpx.Response) -> str:
+    """A document page's HTML, after the checks every page answer passes."""
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["vary"] == "Accept"
+    return response.text
+
+
+def machine_json(client: TestClient, path: str, accept: str | None) -> httpx.Response:
+    """The JSON-LD answer machines get: cacheable for a while, keyed on `Accept`."""
+    response = client.get(path, headers=headers_for(accept))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/ld+json"
+    assert response.headers["cache-control"] == "public, max-age=300"
+    assert response.headers["vary"] == "Accept"
+    return response
+
+
+def not_found_page(client: TestClient, path: str, *, detail: str, page_says: str) -> str:
+    """Both 404s of a document address: problem+json for machines, a page for browsers."""
+    machine = client.get(path)
+    assert machine.status_code == 404
+    assert machine.headers["content-type"] == "application/problem+json"
+    assert machine.json()["detail"] == detail
+    assert machine.headers["vary"] == "Accept"
+    page = client.get(path, headers=BROWSER)
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert page_says in page.text
+    assert page.headers["vary"] == "Accept"
+    return page.text
+
+
+def assert_shows(html: str, *fragments: str) -> None:
+    """Every fragment is on the page; a failure names the ones that are not."""
+    assert [fragment for fragment in fragments if fragment not in html] == []
+
+
 def downloaded_json(html: str) -> Any:
     found = re.search(r'href="data:application/ld\+json;base64,([A-Za-z0-9+/=]+)"', html)
     assert found, "no JSON download on the page"
@@ -86,45 +125,46 @@ def test_browsers_get_the_issuer_page_with_its_public_facts(
     )
     issue(client, tenant, "hidden.learner@example.org", public=True)
     response = client.get(f"/issuers/{demo}", headers=BROWSER)
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/html")
-    assert response.headers["vary"] == "Accept"
+    html = page_of(response)
     assert "default-src 'none'" in response.headers["content-security-policy"]
-    html = response.text
-    assert "<h1>Materahub Academy</h1>" in html
-    assert "Training provider for the cultural and creative industries" in html
-    assert '<a href="https://academy.materahub.example" rel="noopener">' in html
-    assert '<a href="mailto:academy@materahub.example">' in html
-    assert "Via Casalnuovo 15<br>75100 Matera<br>Basilicata<br>Italy" in html
-    assert "<dt>Legal identifier</dt><dd><code>IT01234567890</code></dd>" in html
-    assert "internal quality assurance aligned with ESG" in html
-    assert "ESG 2015" in html  # the accreditation note
-    did = f"did:web:testserver:issuers:{demo}"
-    assert f'<code class="uri">{did}</code>' in html
-    assert f'href="{TEST_BASE_URL}/issuers/{demo}/did.json"' in html
-    assert '<a href="/verify">Verify a credential</a>' in html
+    assert_shows(
+        html,
+        "<h1>Materahub Academy</h1>",
+        "Training provider for the cultural and creative industries",
+        '<a href="https://academy.materahub.example" rel="noopener">',
+        '<a href="mailto:academy@materahub.example">',
+        "Via Casalnuovo 15<br>75100 Matera<br>Basilicata<br>Italy",
+        "<dt>Legal identifier</dt><dd><code>IT01234567890</code></dd>",
+        "internal quality assurance aligned with ESG",
+        "ESG 2015",  # the accreditation note
+        f'<code class="uri">did:web:testserver:issuers:{demo}</code>',
+        f'href="{TEST_BASE_URL}/issuers/{demo}/did.json"',
+        '<a href="/verify">Verify a credential</a>',
+    )
     # the logo lives on the issuer's site: linked, never loaded by the page
     assert "<img" not in html
-    assert 'href="https://academy.materahub.example/static/logo.png"' in html
-    assert "Logo of Materahub Academy" in html
+    assert_shows(
+        html,
+        'href="https://academy.materahub.example/static/logo.png"',
+        "Logo of Materahub Academy",
+    )
     # the catalogue: each published achievement with its EQF level and ECTS, by title
     for slug in (STORY, PARENT):
         assert f'<a href="/achievements/{demo_achievement_id(demo, slug)}">' in html
     cards = re.findall(r'<h3 class="card__title"><a href="[^"]+">([^<]+)</a></h3>', html)
     assert cards == sorted(cards, key=str.casefold)
     assert len(cards) == 4
-    assert "EQF</abbr> level 5" in html
-    assert "1.5 <abbr" in html
+    assert_shows(html, "EQF</abbr> level 5", "1.5 <abbr")
     for hidden in ("Unannounced course", str(draft), "Old course", str(retired)):
         assert hidden not in html
     assert "hidden.learner@example.org" not in html
     assert "Ana Silva" not in html
     assert_outline(html)
-    assert f'<meta property="og:url" content="{TEST_BASE_URL}/issuers/{demo}">' in html
-    assert '<meta property="og:title" content="Materahub Academy">' in html
-    assert (
-        '<meta property="og:image" content="https://academy.materahub.example/static/logo.png">'
-        in html
+    assert_shows(
+        html,
+        f'<meta property="og:url" content="{TEST_BASE_URL}/issuers/{demo}">',
+        '<meta property="og:title" content="Materahub Academy">',
+        '<meta property="og:image" content="https://academy.materahub.example/static/logo.png">',
     )
     with database.session() as session:
         issuer = session.get(Issuer, demo)
@@ -136,11 +176,7 @@ def test_browsers_get_the_issuer_page_with_its_public_facts(
 def test_machines_still_get_the_profile_json(
     client: TestClient, database: Database, settings: Settings, demo: uuid.UUID, accept: str | None
 ) -> None:
-    response = client.get(f"/issuers/{demo}", headers=headers_for(accept))
-    assert response.status_code == 200
-    assert response.headers["content-type"] == "application/ld+json"
-    assert response.headers["cache-control"] == "public, max-age=300"
-    assert response.headers["vary"] == "Accept"
+    response = machine_json(client, f"/issuers/{demo}", accept)
     with database.session() as session:
         issuer = session.get(Issuer, demo)
         assert issuer is not None
@@ -148,17 +184,12 @@ def test_machines_still_get_the_profile_json(
 
 
 def test_an_unknown_issuer_is_a_404_in_the_form_asked_for(client: TestClient) -> None:
-    missing = uuid.uuid4()
-    machine = client.get(f"/issuers/{missing}")
-    assert machine.status_code == 404
-    assert machine.headers["content-type"] == "application/problem+json"
-    assert machine.json()["detail"] == "no issuer with this id"
-    assert machine.headers["vary"] == "Accept"
-    page = client.get(f"/issuers/{missing}", headers=BROWSER)
-    assert page.status_code == 404
-    assert page.headers["content-type"].startswith("text/html")
-    assert "There is no issuer at this address." in page.text
-    assert page.headers["vary"] == "Accept"
+    not_found_page(
+        client,
+        f"/issuers/{uuid.uuid4()}",
+        detail="no issuer with this id",
+        page_says="There is no issuer at this address.",
+    )
 
 
 def test_an_issuer_with_nothing_published_says_so(
@@ -199,41 +230,42 @@ def test_only_web_addresses_become_links_and_text_is_escaped(
 def test_browsers_get_the_achievement_page_with_every_eu_element(
     client: TestClient, database: Database, settings: Settings, demo: uuid.UUID
 ) -> None:
-    response = client.get(f"/achievements/{story_id()}", headers=BROWSER)
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/html")
-    assert response.headers["vary"] == "Accept"
-    html = response.text
-    assert '<h1 lang="en">Digital storytelling for cultural heritage</h1>' in html
-    assert "Plan and produce short digital stories" in html
-    assert f'Micro-credential by <a href="/issuers/{demo}">Materahub Academy</a>' in html
-    assert '<a href="http://data.europa.eu/snb/eqf/4" rel="noopener">Level 4</a>' in html
-    assert "<dt>ECTS credits</dt><dd>2</dd>" in html
-    assert "<dt>Workload</dt><dd>50 hours of learning</dd>" in html
-    assert "<dt>Participation</dt><dd>Online</dd>" in html
-    assert "Not supervised; the learner&#39;s identity is not checked" in html
-    assert "Portfolio: a short digital story about a heritage item" in html
-    assert "The learner has demonstrated these learning outcomes:" in html  # default criteria
-    assert "Letter grade. Grades: Pass, Merit, Distinction. At least Pass is needed." in html
-    assert "Internal quality assurance aligned with EQAVET, with external review" in html
-    assert "CREDEX project quality board (demo)" in html
-    assert "None; basic digital literacy is recommended." in html
-    assert "<dt>Validity</dt><dd>No end date: credentials do not expire</dd>" in html
-    assert "<dt>Language</dt><dd>English</dd>" in html
-    assert "<dt>Version</dt><dd>1.0</dd>" in html
-    assert "Published: currently awarded" in html
-    assert "Part of the CREDEX demo catalogue." in html
+    html = page_of(client.get(f"/achievements/{story_id()}", headers=BROWSER))
+    assert_shows(
+        html,
+        '<h1 lang="en">Digital storytelling for cultural heritage</h1>',
+        "Plan and produce short digital stories",
+        f'Micro-credential by <a href="/issuers/{demo}">Materahub Academy</a>',
+        '<a href="http://data.europa.eu/snb/eqf/4" rel="noopener">Level 4</a>',
+        "<dt>ECTS credits</dt><dd>2</dd>",
+        "<dt>Workload</dt><dd>50 hours of learning</dd>",
+        "<dt>Participation</dt><dd>Online</dd>",
+        "Not supervised; the learner&#39;s identity is not checked",
+        "Portfolio: a short digital story about a heritage item",
+        "The learner has demonstrated these learning outcomes:",  # default criteria
+        "Letter grade. Grades: Pass, Merit, Distinction. At least Pass is needed.",
+        "Internal quality assurance aligned with EQAVET, with external review",
+        "CREDEX project quality board (demo)",
+        "None; basic digital literacy is recommended.",
+        "<dt>Validity</dt><dd>No end date: credentials do not expire</dd>",
+        "<dt>Language</dt><dd>English</dd>",
+        "<dt>Version</dt><dd>1.0</dd>",
+        "Published: currently awarded",
+        "Part of the CREDEX demo catalogue.",
+    )
     # outcomes with their competency codes and ESCO skill links
     outcome = re.search(r'<li><span class="code">D1\.1</span> <a href="([^"]+)"', html)
     assert outcome, html
     assert outcome.group(1).startswith("http://data.europa.eu/esco/skill/")
-    assert "Plan a cross-media narrative around a heritage collection" in html
-    assert "; ESCO skill)" in html
+    assert_shows(html, "Plan a cross-media narrative around a heritage collection", "; ESCO skill)")
     # where it stacks, and the alignments as the OB data states them
     parent = demo_achievement_id(demo, PARENT)
-    assert f'<a href="/achievements/{parent}">Digital entrepreneurship' in html
-    assert "<td>European Qualifications Framework</td>" in html
-    assert "<td><code>D2.2</code></td>" in html
+    assert_shows(
+        html,
+        f'<a href="/achievements/{parent}">Digital entrepreneurship',
+        "<td>European Qualifications Framework</td>",
+        "<td><code>D2.2</code></td>",
+    )
     # the machine-readable form: its address, and a download equal to what machines get
     alternate = (
         f'<link rel="alternate" type="application/ld+json" href="{TEST_BASE_URL}/achievements/'
@@ -241,8 +273,11 @@ def test_browsers_get_the_achievement_page_with_every_eu_element(
     assert f'{alternate}{story_id()}">' in html
     machine = client.get(f"/achievements/{story_id()}", headers={"Accept": "application/ld+json"})
     assert downloaded_json(html) == machine.json()
-    assert '<meta property="og:title" content="Digital storytelling for cultural heritage">' in html
-    assert "Micro-credential by Materahub Academy (EQF level 4, 2 ECTS)." in html
+    assert_shows(
+        html,
+        '<meta property="og:title" content="Digital storytelling for cultural heritage">',
+        "Micro-credential by Materahub Academy (EQF level 4, 2 ECTS).",
+    )
     assert_outline(html)
 
 
@@ -250,11 +285,7 @@ def test_browsers_get_the_achievement_page_with_every_eu_element(
 def test_machines_still_get_the_achievement_json(
     client: TestClient, database: Database, settings: Settings, demo: uuid.UUID, accept: str | None
 ) -> None:
-    response = client.get(f"/achievements/{story_id()}", headers=headers_for(accept))
-    assert response.status_code == 200
-    assert response.headers["content-type"] == "application/ld+json"
-    assert response.headers["cache-control"] == "public, max-age=300"
-    assert response.headers["vary"] == "Accept"
+    response = machine_json(client, f"/achievements/{story_id()}", accept)
     with database.session() as session:
         row = session.get(Achievement, story_id())
         assert row is not None
@@ -271,16 +302,13 @@ def test_drafts_and_unknown_achievements_are_404_in_the_form_asked_for(
     issuer_id = make_issuer(database, settings)
     draft = make_achievement(database, issuer_id, status="draft", name={"en": "Secret plan"})
     for achievement_id in (draft, uuid.uuid4()):
-        machine = client.get(f"/achievements/{achievement_id}")
-        assert machine.status_code == 404
-        assert machine.headers["content-type"] == "application/problem+json"
-        assert machine.json()["detail"] == f"no published achievement {achievement_id}"
-        page = client.get(f"/achievements/{achievement_id}", headers=BROWSER)
-        assert page.status_code == 404
-        assert page.headers["content-type"].startswith("text/html")
-        assert "There is no published micro-credential at this address." in page.text
-        assert "Secret plan" not in page.text
-        assert page.headers["vary"] == "Accept"
+        page = not_found_page(
+            client,
+            f"/achievements/{achievement_id}",
+            detail=f"no published achievement {achievement_id}",
+            page_says="There is no published micro-credential at this address.",
+        )
+        assert "Secret plan" not in page
 
 
 def test_a_retired_version_says_so_and_points_to_the_current_one(
@@ -305,10 +333,13 @@ def test_a_retired_version_says_so_and_points_to_the_current_one(
         database, issuer_id, status="draft", version="3.0", previous_version_id=new
     )
     old_page = client.get(f"/achievements/{old}", headers=BROWSER).text
-    assert "This micro-credential is retired since" in old_page
-    assert "no new credentials are issued for it" in old_page
-    assert f'Current version: <a href="/achievements/{new}">' in old_page
-    assert '<span class="badge badge--retired">Retired</span>' in old_page
+    assert_shows(
+        old_page,
+        "This micro-credential is retired since",
+        "no new credentials are issued for it",
+        f'Current version: <a href="/achievements/{new}">',
+        '<span class="badge badge--retired">Retired</span>',
+    )
     new_page = client.get(f"/achievements/{new}", headers=BROWSER).text
     assert "retired" not in new_page.split("<h2", 1)[0].split("<h1", 1)[1]
     assert f'Previous version: <a href="/achievements/{old}">' in new_page

@@ -17,6 +17,8 @@ from credex.frameworks.demo import ensure_demo_framework
 from credex.issuers.service import ensure_demo_issuer
 from tests.browser import LiveServer
 
+pytestmark = pytest.mark.browser
+
 STORY = "digital-storytelling-heritage"
 HEADING_LEVELS = (
     "Array.from(document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6'))"
@@ -84,7 +86,6 @@ def tab_until(page: Any, text: str, limit: int = 80) -> list[str]:
     raise AssertionError(f"{text!r} never got the focus; reached {reached}")
 
 
-@pytest.mark.browser
 def test_the_issuer_page_and_an_achievement_on_a_phone(
     demo_server: LiveServer, phone_page: Any
 ) -> None:
@@ -123,7 +124,6 @@ def test_the_issuer_page_and_an_achievement_on_a_phone(
     watch.assert_clean(demo_server.url)
 
 
-@pytest.mark.browser
 def test_keyboard_users_reach_the_catalogue_and_the_json(
     demo_server: LiveServer, page: Any
 ) -> None:
@@ -156,7 +156,6 @@ def test_keyboard_users_reach_the_catalogue_and_the_json(
     watch.assert_clean(demo_server.url)
 
 
-@pytest.mark.browser
 def test_the_achievement_json_downloads_and_its_table_takes_the_focus(
     demo_server: LiveServer, phone_page: Any
 ) -> None:

@@ -24,16 +24,14 @@ from credex.core.credentials.microcredential import (
 )
 from credex.db.models import Achievement
 from credex.web.document_pages import (
-    json_download,
-    negotiated,
     number_text,
     page_image,
-    sharing,
+    render_document_page,
     term_words,
     web_url,
 )
 from credex.web.names import language_name
-from credex.web.templating import localized, render
+from credex.web.templating import localized
 
 PARTICIPATION_WORDS = {
     "online": "Online",
@@ -223,17 +221,15 @@ def render_achievement_page(
     document: dict[str, Any],
 ) -> Response:
     view = achievement_view(session, achievement, spec, document)
-    page = render(
+    return render_document_page(
         request,
         "public/achievement.html",
         title=view["title"],
-        achievement=view,
         page_url=spec.id,
-        sharing=sharing(view["title"], _sharing_text(view), spec.image),
-        download=json_download(
-            document,
-            f"achievement-{achievement.id}.json",
-            "Download the Open Badges Achievement (JSON-LD)",
-        ),
+        summary=_sharing_text(view),
+        image=spec.image,
+        document=document,
+        filename=f"achievement-{achievement.id}.json",
+        download_label="Download the Open Badges Achievement (JSON-LD)",
+        achievement=view,
     )
-    return negotiated(page)

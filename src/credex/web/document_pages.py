@@ -21,7 +21,7 @@ from credex.core.credentials.microcredential import decimal_text
 from credex.errors import NotFound
 from credex.problems import problem_response
 from credex.web.negotiation import VARY_ACCEPT
-from credex.web.templating import PageError, error_page
+from credex.web.templating import PageError, error_page, render
 
 # The JSON is public and changes rarely (a retirement, a profile edit): short shared caching.
 PAGE_CACHE_CONTROL = "public, max-age=300"
@@ -110,3 +110,29 @@ def sharing(title: str, description: str, image: str | None) -> dict[str, str]:
         "description": text,
         "image": image if image and image.startswith("https://") else "",
     }
+
+
+def render_document_page(
+    request: Request,
+    template: str,
+    *,
+    title: str,
+    page_url: str,
+    summary: str,
+    image: str | None,
+    document: dict[str, Any],
+    filename: str,
+    download_label: str,
+    **context: Any,
+) -> Response:
+    """A document page: its sharing tags, its JSON as a download, negotiated like the JSON."""
+    page = render(
+        request,
+        template,
+        title=title,
+        page_url=page_url,
+        sharing=sharing(title, summary, image),
+        download=json_download(document, filename, download_label),
+        **context,
+    )
+    return negotiated(page)

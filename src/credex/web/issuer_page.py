@@ -20,16 +20,14 @@ from credex.db.models import Achievement, Issuer
 from credex.issuers.public import did_document_url, profile_url, public_profile_document
 from credex.settings import Settings
 from credex.web.document_pages import (
-    json_download,
-    negotiated,
     number_text,
     page_image,
-    sharing,
+    render_document_page,
     term_words,
     web_url,
 )
 from credex.web.names import country_name
-from credex.web.templating import localized, render
+from credex.web.templating import localized
 
 
 @dataclass(frozen=True)
@@ -118,17 +116,16 @@ def render_issuer_page(request: Request, session: Session, issuer: Issuer) -> Re
         (offered(row) for row in achievements.published_achievements_of_issuer(session, issuer.id)),
         key=lambda item: item.title.casefold(),
     )
-    description = view["description"] or f"Micro-credentials issued by {view['name']}."
-    page = render(
+    return render_document_page(
         request,
         "public/issuer.html",
         title=view["name"],
+        page_url=profile_url(issuer.id, settings.base_url),
+        summary=view["description"] or f"Micro-credentials issued by {view['name']}.",
+        image=(profile.get("image") or {}).get("id"),
+        document=profile,
+        filename=f"issuer-{issuer.id}.json",
+        download_label="Download the Open Badges Profile (JSON-LD)",
         issuer=view,
         achievements=catalogue,
-        page_url=profile_url(issuer.id, settings.base_url),
-        sharing=sharing(view["name"], description, (profile.get("image") or {}).get("id")),
-        download=json_download(
-            profile, f"issuer-{issuer.id}.json", "Download the Open Badges Profile (JSON-LD)"
-        ),
     )
-    return negotiated(page)
