@@ -244,7 +244,7 @@ def test_lifetimes() -> None:
 
 def test_the_cache_expires_and_stays_bounded() -> None:
     now = [0.0]
-    cache: ExpiringLRU[Fetched] = ExpiringLRU(max_entries=2, clock=lambda: now[0])
+    cache: ExpiringLRU[str, Fetched] = ExpiringLRU(max_entries=2, clock=lambda: now[0])
     item = Fetched("u", b"{}", "application/json")
     cache.put("a", item, 10)
     cache.put("b", item, 10)

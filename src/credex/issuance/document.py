@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import calendar
 import json
-import threading
-import time
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from credex.achievements.public import achievement_document
+from credex.caching import ExpiringLRU
 from credex.core.credentials.builders import credential_contexts
 from credex.core.credentials.identity import email_identity_object
 from credex.core.credentials.lexical import format_date_time
@@ -136,42 +134,11 @@ def evidence_json(fields: dict[str, Any]) -> dict[str, Any]:
 _CacheKey = tuple[uuid.UUID, datetime, uuid.UUID, datetime, str]
 
 
-class _AchievementCache:
-    """Thread-safe LRU of rendered Achievement JSON text, keyed by what the rendering reads.
-
-    Published achievements are immutable and may reference only published (immutable)
-    frameworks; the issuer's `updated_at` covers the embedded creator Profile and default QA.
-    The TTL bounds the one thing the key cannot see: an ESCO skill's display name, which a
-    framework published later may supply.
-    """
-
-    def __init__(self, size: int, ttl_seconds: float) -> None:
-        self._size = size
-        self._ttl = ttl_seconds
-        self._entries: OrderedDict[_CacheKey, tuple[float, str]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: _CacheKey) -> str | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None or entry[0] <= time.monotonic():
-                return None
-            self._entries.move_to_end(key)
-            return entry[1]
-
-    def put(self, key: _CacheKey, text: str) -> None:
-        with self._lock:
-            self._entries[key] = (time.monotonic() + self._ttl, text)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-_achievements = _AchievementCache(ACHIEVEMENT_CACHE_SIZE, ACHIEVEMENT_CACHE_TTL_SECONDS)
+# Rendered Achievement JSON text, keyed by what the rendering reads. Published achievements
+# are immutable and may reference only published (immutable) frameworks; the issuer's
+# `updated_at` covers the embedded creator Profile and default QA. The TTL bounds the one thing
+# the key cannot see: an ESCO skill's display name, which a framework published later may supply.
+_achievements: ExpiringLRU[_CacheKey, str] = ExpiringLRU(ACHIEVEMENT_CACHE_SIZE)
 
 
 def embedded_achievement(
@@ -182,7 +149,7 @@ def embedded_achievement(
     text = _achievements.get(key)
     if text is None:
         text = json.dumps(achievement_document(session, achievement, base_url, embedded=True))
-        _achievements.put(key, text)
+        _achievements.put(key, text, ACHIEVEMENT_CACHE_TTL_SECONDS)
     document: dict[str, Any] = json.loads(text)
     return document
 

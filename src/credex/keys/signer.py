@@ -16,15 +16,13 @@ unused until it expires.
 from __future__ import annotations
 
 import hashlib
-import threading
-import time
 import uuid
-from collections import OrderedDict
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from sqlalchemy.orm import Session
 
+from credex.caching import ExpiringLRU
 from credex.core.keys import KeyAlgorithm
 from credex.db.models import IssuerKey
 from credex.errors import Conflict, NotFound
@@ -39,51 +37,13 @@ CACHE_MAX_KEYS = 256
 _CacheKey = tuple[uuid.UUID, bytes]
 
 
-class _LoadedKeyCache:
-    """A tiny thread-safe TTL + LRU map from (key id, material digest) to a loaded key."""
-
-    def __init__(self, ttl: float, max_keys: int) -> None:
-        self._ttl = ttl
-        self._max_keys = max_keys
-        self._entries: OrderedDict[_CacheKey, tuple[float, Ed25519PrivateKey]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: _CacheKey) -> Ed25519PrivateKey | None:
-        now = time.monotonic()
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return None
-            expires, private_key = entry
-            if expires <= now:
-                del self._entries[key]
-                return None
-            self._entries.move_to_end(key)
-            return private_key
-
-    def put(self, key: _CacheKey, private_key: Ed25519PrivateKey) -> None:
-        with self._lock:
-            self._entries[key] = (time.monotonic() + self._ttl, private_key)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._max_keys:
-                self._entries.popitem(last=False)
-
-    def forget(self, key_id: uuid.UUID) -> None:
-        with self._lock:
-            for key in [k for k in self._entries if k[0] == key_id]:
-                del self._entries[key]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-_cache = _LoadedKeyCache(CACHE_TTL_SECONDS, CACHE_MAX_KEYS)
+# (key id, material digest) → the loaded key, for CACHE_TTL_SECONDS after it was loaded.
+_cache: ExpiringLRU[_CacheKey, Ed25519PrivateKey] = ExpiringLRU(CACHE_MAX_KEYS)
 
 
 def forget_key(key_id: uuid.UUID) -> None:
     """Drop a key from this process's cache (after compromise)."""
-    _cache.forget(key_id)
+    _cache.discard(lambda key: key[0] == key_id)
 
 
 def clear_key_cache() -> None:
@@ -133,7 +93,7 @@ class IssuerKeySigner:
         seed = open_seed(self._kek, self._sealed, key_id=self.key_id, issuer_id=self.issuer_id)
         private_key = Ed25519PrivateKey.from_private_bytes(seed)
         if self._use_cache:
-            _cache.put(self._cache_key, private_key)
+            _cache.put(self._cache_key, private_key, CACHE_TTL_SECONDS)
         return private_key
 
     def __repr__(self) -> str:  # never show key material

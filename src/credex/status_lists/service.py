@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from credex.caching import ExpiringLRU
 from credex.core import sign_credential
 from credex.core.status_list import StatusBits, build_status_list_credential
 from credex.db.base import utcnow
@@ -43,35 +42,12 @@ def status_list_url(list_id: uuid.UUID, base_url: str) -> str:
     return f"{base_url}/status-lists/{list_id}"
 
 
-class _RecentlySigned:
-    """(list id, version, key id) → the list signed for them, in this process.
-
-    A read-only unit of work (verification) must not store a re-signed list, so without this it
-    would sign the same stale list on every request until a GET of the list stored it.
-    """
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._entries: OrderedDict[tuple[uuid.UUID, int, uuid.UUID], SignedStatusList] = (
-            OrderedDict()
-        )
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[uuid.UUID, int, uuid.UUID]) -> SignedStatusList | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[uuid.UUID, int, uuid.UUID], signed: SignedStatusList) -> None:
-        with self._lock:
-            self._entries[key] = signed
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-
-
-_recently_signed = _RecentlySigned(256)
+# (list id, version, key id) → the list signed for them, in this process. A read-only unit of
+# work (verification) must not store a re-signed list, so without this it would sign the same
+# stale list on every request until a GET of the list stored it.
+_recently_signed: ExpiringLRU[tuple[uuid.UUID, int, uuid.UUID], SignedStatusList] = ExpiringLRU(
+    max_entries=256
+)
 
 
 def signed_status_list(

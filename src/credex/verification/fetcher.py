@@ -71,7 +71,7 @@ class Fetched:
             return None
 
 
-_shared_cache: ExpiringLRU[Fetched] = ExpiringLRU(max_entries=512)
+_shared_cache: ExpiringLRU[str, Fetched] = ExpiringLRU(max_entries=512)
 
 
 def clear_fetch_cache() -> None:
@@ -88,7 +88,7 @@ class GuardedFetcher:
         connect_timeout: float = CONNECT_TIMEOUT,
         read_timeout: float = READ_TIMEOUT,
         deadline: float = TOTAL_DEADLINE,
-        cache: ExpiringLRU[Fetched] | None = None,
+        cache: ExpiringLRU[str, Fetched] | None = None,
     ) -> None:
         self.policy = policy or AddressPolicy()
         self._resolver = resolver

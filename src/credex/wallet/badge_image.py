@@ -15,13 +15,12 @@ import hashlib
 import io
 import textwrap
 import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from functools import lru_cache, partial
 from xml.sax.saxutils import escape, quoteattr
 
 from PIL import Image, ImageDraw, ImageFont
 
+from credex.caching import ExpiringLRU
 from credex.core.baking import PNG_SIGNATURE, sniff_image_format
 from credex.db.models import Achievement
 from credex.web.templating import localized
@@ -60,26 +59,7 @@ def _data_image(image: str | None) -> tuple[str, bytes] | None:
     return (kind, data) if kind == expected else None
 
 
-class _PictureCache:
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._items: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_make(self, key: tuple[object, ...], make: Callable[[], bytes]) -> bytes:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = make()
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return value
-
-
-_cache = _PictureCache(_CACHE_SIZE)
+_cache: ExpiringLRU[tuple[object, ...], bytes] = ExpiringLRU(_CACHE_SIZE)
 _draw_lock = threading.Lock()
 
 
