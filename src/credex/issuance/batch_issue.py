@@ -7,7 +7,7 @@ single-issuance building blocks for a chunk: `service._facts` (every rule about 
 credential says: dates, validity, grade, evidence, the embedded achievement and issuer
 profile), `build_credential`, `signing_pool.sign_all` (signing spread over the CPUs, exactly as
 stored), the status list allocation repository, `audit.record`, and the stacking evaluation
-that single issuance runs too (`award_after_issuance`: a chunk may complete pathways).
+that single issuance runs too (`followups.after_issuance`: a chunk may complete pathways).
 
 It handles the common case only. Anything unusual (a learner record that would change or whose
 DID differs, an unknown learner id, a list too full to draw from, an index taken concurrently)
@@ -35,6 +35,7 @@ from credex.db.models import Achievement, Credential, Issuer, Learner, StatusLis
 from credex.errors import InvalidInput
 from credex.issuance import idempotency
 from credex.issuance.document import build_credential
+from credex.issuance.followups import after_issuance
 from credex.issuance.schemas import IssueRequest, LearnerRef
 from credex.issuance.service import (
     SharedDocuments,
@@ -46,7 +47,6 @@ from credex.issuance.signing_pool import MIN_PARALLEL, default_processes, sign_a
 from credex.keys.signer import IssuerKeySigner, signer_for_key
 from credex.learners.repository import learners_of_issuer
 from credex.settings import Settings
-from credex.stacking.pathways import award_after_issuance
 from credex.status_lists import allocation
 from credex.status_lists import repository as status_lists
 from credex.status_lists.service import status_list_url
@@ -160,7 +160,7 @@ class ChunkIssuer:
         issued = [
             (Credential(**row), plan.achievement) for row, plan in zip(values, plans, strict=True)
         ]
-        award_after_issuance(
+        after_issuance(
             session, self.issuer_id, issued, new_learners, self.settings, actor=self.actor
         )
         return [row["id"] for row in values]

@@ -38,6 +38,7 @@ from credex.issuance.document import (
     evidence_json,
     to_second,
 )
+from credex.issuance.followups import after_issuance
 from credex.issuance.grading import result_of
 from credex.issuance.repository import IssuanceContext
 from credex.issuance.schemas import IssueRequest
@@ -166,18 +167,15 @@ def issue_or_replay(
         },
     )
     allocation.maybe_roll_over(session, status_list)
-    # Stacking: a new credential may complete a pathway; the award (if any) is issued in this
-    # same transaction, exactly once per rule and learner. (Imported here: stacking builds on
-    # issuance, so a module-level import would be circular.)
-    from credex.stacking.pathways import evaluate_and_award
-
-    evaluate_and_award(
+    # A new credential may complete a stacking pathway: its award (if any) is issued in this
+    # same transaction, exactly once per rule and learner (see `followups`).
+    after_issuance(
         session,
         issuer_id,
-        learner.id,
+        [(credential, achievement)],
+        {learner.id} if chosen.created else set(),
         settings,
         actor=actor,
-        new_learner_credentials=[(credential, achievement)] if chosen.created else None,
     )
     return IssueOutcome(credential, created=True)
 

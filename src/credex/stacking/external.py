@@ -31,6 +31,7 @@ from credex.db.models import ExternalCredential, Learner
 from credex.errors import InvalidInput, NotFound, field_error
 from credex.settings import Settings
 from credex.stacking import external_ob2, repository
+from credex.verification.service import Verifier, make_fetcher
 
 Raw = str | bytes | Mapping[str, Any]
 
@@ -122,8 +123,6 @@ def recheck(session: Session, rows: Iterable[ExternalCredential], settings: Sett
 def _verify(
     session: Session, settings: Settings, content: str, email: str | None
 ) -> VerificationReport:
-    from credex.verification.service import Verifier, make_fetcher
-
     return Verifier(session, settings, make_fetcher(settings)).run(content, email=email)
 
 

@@ -16,11 +16,10 @@ from credex.db.base import utcnow
 from credex.errors import InvalidInput, field_error
 from credex.settings import Settings
 from credex.verification.fetcher import FetchError, GuardedFetcher
+from credex.verification.service import make_fetcher
 
 
 def verify_assertion(settings: Settings, content: str, email: str | None) -> Ob2Report:
-    from credex.verification.service import make_fetcher
-
     return verify_ob2(content, guarded_fetch_json(make_fetcher(settings)), email=email)
 
 

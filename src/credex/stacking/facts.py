@@ -145,13 +145,3 @@ def labels(
     found = {c.fact.achievement_id: c.achievement_name for c in components}
     found.update((achievement_url(a.id, base_url), achievement_name(a)) for a in achievements)
     return found
-
-
-def stored_component(session: Session, url: str) -> str | None:
-    """For the verification service's `documents`: a component of one of our stacked
-    credentials, as issued, so the `components` check can verify it without a fetch.
-
-    Only credentials some award lists are answered, so this is no oracle for the status of
-    arbitrary private credentials.
-    """
-    return repository.listed_component_content(session, url)

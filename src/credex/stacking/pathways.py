@@ -1,13 +1,14 @@
 """A learner's pathways: progress per rule, and awarding what has become due.
 
-`evaluate_and_award` is what issuance calls after each credential it issues to a learner (bulk
-issuance: `award_after_issuance` per chunk), and what `POST /learners/{id}/pathways/evaluate`
-calls. For a learner record created in the same transaction it first checks, in memory,
-whether the new credentials alone satisfy a rule (the usual answer is no, and then nothing is
-locked or loaded). Otherwise it locks the learner row first, so evaluations for one learner
-run one after another (two issuances that each complete a rule cannot both miss it), and the
-awards' unique (rule, learner) constraint makes a second award impossible even so. An award
-is itself a credential and may complete a further rule, hence the rounds.
+`award_after_issuance` is what issuance calls (through `credex.issuance.followups`, registered
+below) after each credential or bulk chunk it issues; `evaluate_and_award` is what
+`POST /learners/{id}/pathways/evaluate` calls. For a learner record created in the same
+transaction it first checks, in memory, whether the new credentials alone satisfy a rule (the
+usual answer is no, and then nothing is locked or loaded). Otherwise it locks the learner row
+first, so evaluations for one learner run one after another (two issuances that each complete
+a rule cannot both miss it), and the awards' unique (rule, learner) constraint makes a second
+award impossible even so. An award is itself a credential and may complete a further rule,
+hence the rounds.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from credex.core.stacking import (
 from credex.db.base import utcnow
 from credex.db.models import Achievement, Award, Credential, Learner, StackingRule
 from credex.errors import NotFound
+from credex.issuance.followups import register_followup
 from credex.issuers.public import issuer_did
 from credex.settings import Settings, get_settings
 from credex.stacking import external, repository
@@ -124,7 +126,9 @@ def award_after_issuance(
     for credential, achievement in issued:
         by_learner.setdefault(credential.learner_id, []).append((credential, achievement))
     known = sorted(learner for learner in by_learner if learner not in new_learners)
-    due = _due_among(session, issuer_id, known, rules, settings)
+    # One learner (single issuance): `evaluate_and_award` locks and loads it by itself.
+    single = len(by_learner) == 1
+    due = set(known) if single else _due_among(session, issuer_id, known, rules, settings)
     awarded: list[Award] = []
     for learner_id, pairs in by_learner.items():
         if learner_id in new_learners or learner_id in due:
@@ -327,3 +331,6 @@ def _named_achievements(
             except ValueError:
                 continue
     return list(repository.achievements_by_id(session, ids).values())
+
+
+register_followup(award_after_issuance)

@@ -201,17 +201,6 @@ def credentials_by_id(session: Session, ids: Collection[uuid.UUID]) -> dict[uuid
     return {row.id: row for row in rows}
 
 
-def listed_component_content(session: Session, url: str) -> str | None:
-    """The stored text of our credential at `url`, only if some stacked credential lists it."""
-    stmt = (
-        select(Credential.content)
-        .join(AwardComponent, AwardComponent.credential_id == Credential.id)
-        .where(AwardComponent.component_url == url)
-        .limit(1)
-    )
-    return session.scalar(stmt)
-
-
 def share_for_learner(session: Session, learner_id: uuid.UUID) -> PathwayShare | None:
     return session.scalar(select(PathwayShare).where(PathwayShare.learner_id == learner_id))
 

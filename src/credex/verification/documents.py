@@ -22,7 +22,7 @@ from credex.errors import CredexError
 from credex.issuers.public import did_document, issuer_id_from_did
 from credex.settings import Settings
 from credex.verification.fetcher import FetchError, GuardedFetcher
-from credex.verification.repository import issuer_with_keys
+from credex.verification.repository import issuer_with_keys, listed_component_content
 
 _UUID = r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
 
@@ -85,9 +85,7 @@ class VerificationDocuments(Mapping[str, Any]):
             return self._own_status_list_credential(session, uuid.UUID(match.group(1)))
         if key.startswith(self._settings.base_url + "/credentials/"):
             # Components our stacked credentials list, as issued (bytes matter for digests).
-            from credex.stacking.facts import stored_component
-
-            return stored_component(session, key)
+            return listed_component_content(session, key)
         return None
 
     def _own_did_document(self, session: Session, issuer_id: uuid.UUID) -> dict[str, Any]:

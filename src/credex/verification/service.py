@@ -29,6 +29,7 @@ from credex.settings import Settings
 from credex.verification.addresses import AddressPolicy
 from credex.verification.documents import VerificationDocuments
 from credex.verification.fetcher import FetchError, GuardedFetcher
+from credex.verification.repository import public_credential_content
 from credex.verification.trust import TrustResolver
 
 InputKind = Literal["credential", "jwt", "url", "file", "presentation"]
@@ -125,16 +126,14 @@ class Verifier:
         """The document at `url`: our own public credentials from the database, else fetched."""
         own = self._own_credential.match(url)
         if own and self.session is not None:
-            from credex.issuance.service import public_credential
-
             try:
                 credential_id = uuid.UUID(own.group(1))
             except ValueError:
                 return None, "there is no public credential at this address"
-            row = public_credential(self.session, credential_id)
-            if row is None:
+            content = public_credential_content(self.session, credential_id)
+            if content is None:
                 return None, "there is no public credential at this address"
-            return str(row.content), None
+            return content, None
         if self.fetcher is None:
             return None, "URLs are not fetched when verifying offline"
         try:
