@@ -22,8 +22,8 @@ app.add_typer(token_app, name="token")
 
 
 def _settings() -> Settings:
-    settings = get_settings()
     try:
+        settings = get_settings()
         settings.check_production_safety()
     except SettingsError as exc:
         typer.echo(f"configuration error: {exc}", err=True)

@@ -8,13 +8,15 @@ key, because a service that silently signs with throw-away keys is worse than on
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -61,7 +63,7 @@ class Settings(BaseSettings):
     @field_validator("base_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
-        return value.rstrip("/")
+        return check_base_url(value.rstrip("/"))
 
     @property
     def is_sqlite(self) -> bool:
@@ -101,6 +103,27 @@ class Settings(BaseSettings):
         return decode_kek(path.read_text().strip())
 
 
+def check_base_url(value: str) -> str:
+    """Refuse a base URL credex could not verify its own credentials under.
+
+    Issuers are `did:web:<host>:issuers:<id>`, and did:web names a domain, never an IP address
+    (did:web method §3.1), so an IP host would issue credentials nobody can resolve.
+    """
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"must be an http(s) origin such as https://example.org, not {value!r}")
+    try:
+        address = ipaddress.ip_address(parts.hostname)
+    except ValueError:
+        return value  # a domain name
+    port = f":{parts.port}" if parts.port else ""
+    domain = "localhost" if address.is_loopback else "<a domain name>"
+    raise ValueError(
+        f"{value} names an IP address, but issuers' did:web identifiers need a domain name "
+        f"(did:web cannot resolve an IP address); use {parts.scheme}://{domain}{port} instead"
+    )
+
+
 def generate_kek() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
 
@@ -117,4 +140,14 @@ def decode_kek(value: str) -> bytes:
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings from the environment; an invalid value raises `SettingsError` saying which."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(
+            "; ".join(
+                f"CREDEX_{'_'.join(map(str, error['loc'])).upper()}: "
+                + error["msg"].removeprefix("Value error, ")
+                for error in exc.errors()
+            )
+        ) from exc

@@ -321,3 +321,27 @@ def test_rows_that_would_update_a_learner_go_through_single_issuance(
     with database.session() as session:
         names = dict(session.execute(select(Learner.email, Learner.name)).all())
     assert names == {"known@example.org": "Now Named", "fresh@example.org": "Fresh"}
+
+
+def test_a_bare_json_array_of_items_is_a_batch(
+    client: TestClient, database: Database, settings: Settings, tenant: Tenant
+) -> None:
+    """API.md: `POST /credentials/batch` takes the JSON list itself, beside `{"items": [...]}`."""
+    items = rows(tenant, 2, achievement_id=str(tenant.achievement_id))
+    response = client.post(BATCH, json=items, headers=tenant.headers)
+    assert response.status_code == 202, response.text
+    job_id = response.json()["job_id"]
+    assert run_pending_jobs(database, settings) == [uuid.UUID(job_id)]
+    assert job_of(client, tenant, job_id)["done"] == 2
+    for credential in issued(database, job_id).values():
+        assert_verified(client, credential)
+
+    bad = [items[0], items[1] | {"learner": {"email": "not-an-address"}}]
+    refused = client.post(BATCH, json=bad, headers=tenant.headers)
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/problem+json"
+    [error] = refused.json()["errors"]
+    assert (error["row"], error["pointer"]) == (2, "/1/learner/email")  # into the body as sent
+    empty = client.post(BATCH, json=[], headers=tenant.headers)
+    assert (empty.status_code, empty.json()["errors"][0]["pointer"]) == (422, "")
+    assert count(database, Credential) == 2

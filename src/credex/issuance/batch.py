@@ -65,13 +65,17 @@ class BatchUpload:
 def read_batch(upload: BatchUpload) -> Batch:
     """Rows from a JSON body or a CSV file; shape errors (no header, bad body) are a 422."""
     if upload.kind == "json":
+        # API.md: the body is `{"items": [...], ...}` or the bare array of items.
+        bare = isinstance(upload.document, list)
         try:
-            body = BatchCreate.model_validate(upload.document)
+            body = BatchCreate.model_validate(
+                {"items": upload.document} if bare else upload.document
+            )
         except ValidationError as exc:
             raise InvalidInput(
                 "the batch request is invalid",
                 errors=[
-                    field_error("/" + "/".join(str(p) for p in error["loc"]), error["msg"])
+                    field_error(_body_pointer(error["loc"], bare), error["msg"])
                     for error in exc.errors()
                 ],
             ) from exc
@@ -79,7 +83,7 @@ def read_batch(upload: BatchUpload) -> Batch:
         if body.achievement_id is not None:
             defaults["achievement_id"] = str(body.achievement_id)
         rows = [BatchRow(index, defaults | item) for index, item in enumerate(body.items, 1)]
-        return Batch("json", rows, body.issuer_id)
+        return Batch("json", rows, body.issuer_id, items_pointer="" if bare else "/items")
     form = upload.form or {}
     settings = _form_settings(form)
     table = batch_csv.read_csv(decode_csv(upload.csv_data), max_rows=MAX_BATCH_ROWS)
@@ -99,6 +103,14 @@ def read_batch(upload: BatchUpload) -> Batch:
         for record in table.records
     ]
     return Batch("csv", rows, settings.issuer_id)
+
+
+def _body_pointer(loc: tuple[int | str, ...], bare: bool) -> str:
+    """RFC 6901 pointer into the body as sent (a bare array has no `items` member)."""
+    parts = [str(part) for part in loc]
+    if bare and parts[:1] == ["items"]:
+        parts = parts[1:]
+    return "".join("/" + part for part in parts)
 
 
 class _FormSettings(BaseModel):

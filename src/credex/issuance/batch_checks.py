@@ -40,6 +40,7 @@ class Batch:
     source: Literal["json", "csv"]
     rows: list[BatchRow]
     issuer_id: uuid.UUID | None
+    items_pointer: str = "/items"  # where the items are in a JSON body ("" for a bare array)
 
 
 def field_name(source: str, loc: Sequence[Any]) -> str | None:
@@ -50,11 +51,13 @@ def field_name(source: str, loc: Sequence[Any]) -> str | None:
     return path or None
 
 
-def row_error(source: str, row: BatchRow, loc: Sequence[Any], detail: str) -> dict[str, Any]:
+def row_error(
+    source: str, row: BatchRow, loc: Sequence[Any], detail: str, items_pointer: str = "/items"
+) -> dict[str, Any]:
     field = field_name(source, loc)
     if source == "csv":
         return {"row": row.number, "field": field, "detail": detail}
-    pointer = "/".join(["", "items", str(row.number - 1), *(str(part) for part in loc)])
+    pointer = "/".join([items_pointer, str(row.number - 1), *(str(part) for part in loc)])
     return {"row": row.number, "field": field, "detail": detail, "pointer": pointer}
 
 
@@ -75,10 +78,13 @@ def validate_rows(
         try:
             request = IssueRequest.model_validate(row.data)
         except ValidationError as exc:
-            errors.extend(_pydantic_errors(batch.source, row, exc))
+            errors.extend(_pydantic_errors(batch, row, exc))
             continue
         row_errors = _request_errors(request, issuer_id)
-        errors.extend(row_error(batch.source, row, loc, detail) for loc, detail in row_errors)
+        errors.extend(
+            row_error(batch.source, row, loc, detail, batch.items_pointer)
+            for loc, detail in row_errors
+        )
         if not row_errors:
             valid.append((row, request))
     errors.extend(_reference_errors(session, issuer_id, batch, valid, base_url))
@@ -88,14 +94,14 @@ def validate_rows(
     return [(row.number, request) for row, request in valid]
 
 
-def _pydantic_errors(source: str, row: BatchRow, exc: ValidationError) -> list[dict[str, Any]]:
+def _pydantic_errors(batch: Batch, row: BatchRow, exc: ValidationError) -> list[dict[str, Any]]:
     found = []
     for error in exc.errors():
         loc = list(error["loc"])
         detail = error["msg"]
         if loc == ["achievement_id"] and error["type"] == "missing":
             detail = "required: give it in the row, or once for the whole batch"
-        found.append(row_error(source, row, loc, detail))
+        found.append(row_error(batch.source, row, loc, detail, batch.items_pointer))
     return found
 
 
@@ -146,7 +152,9 @@ def _reference_errors(
             *_achievement_errors(achievements.get(request.achievement_id), request, base_url),
             *_learner_errors(request, known_learners, dids),
         ]
-        errors.extend(row_error(batch.source, row, loc, detail) for loc, detail in found)
+        errors.extend(
+            row_error(batch.source, row, loc, detail, batch.items_pointer) for loc, detail in found
+        )
     return errors
 
 

@@ -44,7 +44,10 @@ _BATCH_BODY: dict[str, Any] = {
         "required": True,
         "content": {
             "application/json": {
-                "schema": {"type": "object", "description": "schemas/batch-request.schema.json"}
+                "schema": {
+                    "oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}],
+                    "description": "schemas/batch-request.schema.json, or its `items` alone",
+                }
             },
             "multipart/form-data": {
                 "schema": {
