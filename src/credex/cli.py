@@ -138,12 +138,22 @@ def verify(
     as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
     email: Annotated[str | None, typer.Option(help="recipient email to compare")] = None,
     offline: Annotated[bool, typer.Option("--offline", help="never use the network")] = False,
+    documents: Annotated[
+        str | None,
+        typer.Option(help="folder of pinned DID documents and status lists (JSON, by id)"),
+    ] = None,
 ) -> None:
     """Verify a credential; exit 0 when verified, 1 when not, 2 on bad usage."""
     from credex.verification.cli import run_verify
 
     code = run_verify(
-        target, settings=_settings(), echo=typer.echo, as_json=as_json, email=email, offline=offline
+        target,
+        settings=_settings(),
+        echo=typer.echo,
+        as_json=as_json,
+        email=email,
+        offline=offline,
+        documents=documents,
     )
     raise typer.Exit(code)
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from credex.core.jsonld import register_context
+from credex.core.jsonld import register_context, register_context_pattern
 
 CREDEX_CONTEXT_PATH = "/contexts/credex-v1.jsonld"
 CREDEX_CONTEXT_FILE = "credex-v1.jsonld"
@@ -59,6 +60,21 @@ def credex_context_terms() -> frozenset[str]:
     """Every term the context defines at top level (keywords excluded)."""
     context = _parsed_document()["@context"]
     return frozenset(term for term in context if not term.startswith("@"))
+
+
+CREDEX_CONTEXT_AT_ANY_ORIGIN = re.compile(r"https?://[^/?#@\s]+/contexts/credex-v1\.jsonld")
+
+
+def accept_credex_context_at_any_origin() -> None:
+    """Know the credex context at every deployment's URL, not only this one's.
+
+    For a verifier that is not the issuing deployment (`credex verify`): the document is the
+    same everywhere, and it is read from the shipped copy, never fetched.
+    """
+    register_context_pattern(CREDEX_CONTEXT_AT_ANY_ORIGIN, register_credex_context(_ANY_ORIGIN))
+
+
+_ANY_ORIGIN = "https://credex.invalid"  # the name the pattern's document is registered under
 
 
 def register_credex_context(base_url: str) -> str:

@@ -65,6 +65,7 @@ _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S*")
 
 _registered: dict[str, dict[str, Any]] = {}
 _parsed: dict[str, dict[str, Any]] = {}
+_patterns: list[tuple[re.Pattern[str], str]] = []  # (URL pattern, URL registered with its document)
 
 
 class JsonLdProcessingError(CoreError):
@@ -89,9 +90,29 @@ def register_context(url: str, document: dict[str, Any]) -> None:
     _registered[url] = frozen
 
 
+def register_context_pattern(pattern: re.Pattern[str], url: str) -> None:
+    """Serve the document registered (or shipped) for `url` at every URL matching `pattern`.
+
+    For a context whose content is fixed but whose URL is each deployment's own (the credex
+    context at `<origin>/contexts/credex-v1.jsonld`): a verifier that is not that deployment
+    (the command line) knows the document, not the origin.
+    """
+    _context_document(url)  # must exist
+    if (pattern, url) not in _patterns:
+        _patterns.append((pattern, url))
+
+
 def known_context_urls() -> frozenset[str]:
-    """Every context URL the frozen loader serves (shipped files and registered contexts)."""
+    """Every context URL the frozen loader serves by name (shipped files, registered contexts);
+    `is_known_context` also answers for URLs matching a registered pattern."""
     return frozenset(CONTEXT_FILES) | frozenset(_registered)
+
+
+def is_known_context(url: str) -> bool:
+    """Whether the frozen loader serves `url`."""
+    if url in CONTEXT_FILES or url in _registered:
+        return True
+    return any(pattern.fullmatch(url) for pattern, _ in _patterns)
 
 
 def load_document(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -112,6 +133,9 @@ def _context_document(url: str) -> dict[str, Any]:
     if cached is None:
         name = CONTEXT_FILES.get(url) if isinstance(url, str) else None
         if name is None:
+            for pattern, same in _patterns:
+                if isinstance(url, str) and pattern.fullmatch(url):
+                    return _context_document(same)
             raise ContextError(f"context not known to credex: {url}")
         text = resources.files("credex.core").joinpath("contexts", name).read_text("utf-8")
         cached = _parsed.setdefault(url, json.loads(text))

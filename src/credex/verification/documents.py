@@ -4,7 +4,8 @@ The core verifier only ever calls `documents.get(url_or_did)`. This mapping answ
 1. this service's issuers (`did:web:<host>:issuers:<id>` and the did.json URLs a did:web
    resolver derives from it) from the database, without HTTP;
 2. this service's status lists (`<base_url>/status-lists/<id>`) from the database;
-3. any other http(s) URL through the guarded fetcher, unless verification is offline.
+3. documents the user pinned (`credex verify --documents DIR`), by their `id`;
+4. any other http(s) URL through the guarded fetcher, unless verification is offline.
 Anything else (other DID methods, URNs) is unknown: None. A failure raises `DocumentUnavailable`
 with the reason, which the core turns into an `error` check that says why.
 """
@@ -35,9 +36,14 @@ class VerificationDocuments(Mapping[str, Any]):
     """One verification run's documents; each is looked up at most once per run."""
 
     def __init__(
-        self, session: Session | None, settings: Settings, fetcher: GuardedFetcher | None
+        self,
+        session: Session | None,
+        settings: Settings,
+        fetcher: GuardedFetcher | None,
+        pinned: Mapping[str, Any] | None = None,
     ) -> None:
         self._session = session
+        self._pinned = pinned or {}
         self._settings = settings
         self._fetcher = fetcher
         self._found: dict[str, Any] = {}
@@ -66,6 +72,9 @@ class VerificationDocuments(Mapping[str, Any]):
             local = self._local(self._session, key)
             if local is not None:
                 return local
+        pinned = self._pinned.get(key.partition("#")[0] if key.startswith("http") else key)
+        if pinned is not None:
+            return pinned
         if not key.startswith(("http://", "https://")) or self._fetcher is None:
             return None
         try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -78,12 +79,13 @@ class Verifier:
         settings: Settings,
         fetcher: GuardedFetcher | None,
         now: datetime | None = None,
+        pinned: Mapping[str, Any] | None = None,
     ) -> None:
         self.session = session
         self.settings = settings
         self.fetcher = fetcher
         self.now = now
-        self.documents = VerificationDocuments(session, settings, fetcher)
+        self.documents = VerificationDocuments(session, settings, fetcher, pinned)
         self.trust = TrustResolver(session, settings)
         base = re.escape(settings.base_url)
         self._own_credential = re.compile(rf"^{base}/credentials/([0-9a-fA-F-]{{36}})/?$")
@@ -184,5 +186,7 @@ def verify_submission(
     *,
     fetcher: GuardedFetcher | None,
     now: datetime | None = None,
+    pinned: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    return Verifier(session, settings, fetcher, now).verify(submission)
+    """`pinned`: documents by id (DID documents, status lists) that the caller vouches for."""
+    return Verifier(session, settings, fetcher, now, pinned).verify(submission)

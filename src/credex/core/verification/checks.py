@@ -19,7 +19,7 @@ from credex.core.credentials.schema import (
 )
 from credex.core.credentials.vocab import OB_SCHEMA_VALIDATOR_TYPE
 from credex.core.errors import CoreError
-from credex.core.jsonld import known_context_urls
+from credex.core.jsonld import is_known_context
 from credex.core.status_list import check_status
 from credex.core.vcdm import validate_credential, validity_window
 from credex.core.verification.context import MAX_DEPTH, VerifyContext
@@ -79,9 +79,10 @@ def check_format(report: VerificationReport, credential: dict[str, Any]) -> None
 
 def check_contexts(report: VerificationReport, credential: dict[str, Any], *, signed: bool) -> None:
     """Only contexts credex ships are used, and nothing is dropped by JSON-LD expansion."""
-    known = known_context_urls()
     unknown = [
-        c for c in as_list(credential.get("@context")) if isinstance(c, str) and c not in known
+        c
+        for c in as_list(credential.get("@context"))
+        if isinstance(c, str) and not is_known_context(c)
     ]
     if unknown:
         report.add(
