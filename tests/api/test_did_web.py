@@ -84,7 +84,10 @@ def test_did_document_lists_every_key_as_multikey(
         }
         for key in keys["items"]
     ]
-    assert document["assertionMethod"] == [f"{did}#key-1", f"{did}#key-2"]
+    # key-1 Ed25519 and key-2 P-256 at creation, then the rotation's key-3 and key-4
+    assert [key["algorithm"] for key in keys["items"]] == ["Ed25519", "P-256"] * 2
+    assert [key["public_key_multibase"][:4] for key in keys["items"]] == ["z6Mk", "zDna"] * 2
+    assert document["assertionMethod"] == [f"{did}#key-{n}" for n in (1, 2, 3, 4)]
     assert "authentication" not in document
 
 

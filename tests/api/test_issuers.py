@@ -89,7 +89,11 @@ def test_create_issuer_returns_profile_did_and_first_key(
         keys = session.scalars(
             select(IssuerKey).where(IssuerKey.issuer_id == uuid.UUID(issuer_id))
         ).all()
-    assert [(k.number, k.status, str(k.id)) for k in keys] == [(1, "active", body["active_key_id"])]
+    assert sorted((k.number, k.algorithm, k.status) for k in keys) == [
+        (1, "Ed25519", "active"),
+        (2, "P-256", "active"),
+    ]
+    assert body["active_key_id"] == str(next(k.id for k in keys if k.number == 1))
 
 
 def test_minimal_issuer_needs_only_a_name(

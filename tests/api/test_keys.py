@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, delete, select
@@ -24,7 +25,7 @@ from credex.issuers.schemas import IssuerCreate
 from credex.issuers.service import create_issuer
 from credex.keys import signer as signer_module
 from credex.keys.encryption import KeyDecryptionError, SealedKey, open_seed
-from credex.keys.service import KeyStatus, key_status, rotate_key
+from credex.keys.service import KeyStatus, key_status, rotate_keys
 from credex.keys.signer import IssuerKeySigner, clear_key_cache, signer_for_issuer
 from credex.settings import Settings, decode_kek, generate_kek
 from tests.api.test_issuers import auth, issuer_token, new_issuer
@@ -58,7 +59,14 @@ def test_private_key_is_stored_encrypted_and_matches_the_public_key(
     client: TestClient, admin_headers: dict[str, str], database: Database, settings: Settings
 ) -> None:
     issuer = new_issuer(client, admin_headers)
-    (key,) = stored_keys(database, issuer["id"])
+    key, p256 = stored_keys(database, issuer["id"])
+    assert (key.algorithm, p256.algorithm) == ("Ed25519", "P-256")
+    assert len(p256.private_key_ciphertext) == 32 + 16  # private scalar + GCM tag
+    scalar = seed_of(p256, settings)
+    assert scalar not in p256.private_key_ciphertext
+    p256_public = ec.derive_private_key(int.from_bytes(scalar, "big"), ec.SECP256R1())
+    assert PublicKey.from_multikey(p256.public_key_multibase).key == p256_public.public_key()
+    assert p256.public_key_multibase.startswith("zDn")
     assert len(key.private_key_nonce) == 12
     assert len(key.private_key_ciphertext) == 32 + 16  # seed + GCM tag
     seed = seed_of(key, settings)
@@ -127,7 +135,7 @@ def test_loaded_keys_are_cached_but_never_across_a_wrong_kek(
         signer.sign(b"data")
         assert len(opened) == 2
 
-        (key,) = stored_keys(database, issuer["id"])
+        key = stored_keys(database, issuer["id"])[0]
         wrong = IssuerKeySigner(
             key_id=key.id,
             issuer_id=key.issuer_id,
@@ -148,44 +156,59 @@ def test_rotation_keeps_old_keys_resolvable(
     own = auth(issuer_token(database, issuer["id"]))
     first = client.post(f"/api/v1/issuers/{issuer['id']}/keys/rotate", headers=own)
     assert first.status_code == 201
-    assert first.json()["name"] == "key-2"
+    assert (first.json()["name"], first.json()["algorithm"]) == ("key-3", "Ed25519")
     assert first.json()["status"] == "active"
-    second = client.post(f"/api/v1/issuers/{issuer['id']}/keys/rotate", headers=admin_headers)
-    assert second.json()["verification_method"] == f"{issuer['did']}#key-3"
+    assert [(k["name"], k["algorithm"]) for k in first.json()["rotated"]] == [
+        ("key-3", "Ed25519"),
+        ("key-4", "P-256"),
+    ]
+    second = client.post(
+        f"/api/v1/issuers/{issuer['id']}/keys/rotate?algorithm=P-256", headers=admin_headers
+    )
+    assert second.json()["verification_method"] == f"{issuer['did']}#key-5"
+    assert [k["algorithm"] for k in second.json()["rotated"]] == ["P-256"]
+    bad = client.post(f"/api/v1/issuers/{issuer['id']}/keys/rotate?algorithm=RSA", headers=own)
+    assert bad.status_code == 422
+    assert bad.headers["content-type"] == "application/problem+json"
 
     listed = client.get(f"/api/v1/issuers/{issuer['id']}/keys", headers=own).json()
-    assert [(k["name"], k["status"]) for k in listed["items"]] == [
-        ("key-1", "retired"),
-        ("key-2", "retired"),
-        ("key-3", "active"),
+    assert [(k["name"], k["algorithm"], k["status"]) for k in listed["items"]] == [
+        ("key-1", "Ed25519", "retired"),
+        ("key-2", "P-256", "retired"),
+        ("key-3", "Ed25519", "active"),
+        ("key-4", "P-256", "retired"),
+        ("key-5", "P-256", "active"),
     ]
-    assert all(k["retired_at"] for k in listed["items"][:2])
+    assert all(k["retired_at"] for k in listed["items"] if k["status"] == "retired")
     current = client.get(f"/api/v1/issuers/{issuer['id']}", headers=own).json()
-    assert current["active_key_id"] == second.json()["id"]
+    assert current["active_key_id"] == first.json()["id"]
     did_doc = client.get(f"/issuers/{issuer['id']}/did.json").json()
-    assert len(did_doc["verificationMethod"]) == 3
-    assert did_doc["assertionMethod"] == [f"{issuer['did']}#key-{n}" for n in (1, 2, 3)]
+    assert len(did_doc["verificationMethod"]) == 5
+    assert did_doc["assertionMethod"] == [f"{issuer['did']}#key-{n}" for n in range(1, 6)]
     with database.session() as session:
         signer = signer_for_issuer(session, uuid.UUID(issuer["id"]), settings)
+        p256 = signer_for_issuer(session, uuid.UUID(issuer["id"]), settings, algorithm="P-256")
     assert signer.verification_method.endswith("#key-3")
+    assert (p256.algorithm, p256.verification_method) == ("P-256", f"{issuer['did']}#key-5")
 
 
 def test_database_allows_one_active_key_per_issuer(
     client: TestClient, admin_headers: dict[str, str], database: Database
 ) -> None:
     issuer = new_issuer(client, admin_headers)
-    (key,) = stored_keys(database, issuer["id"])
-    duplicate = IssuerKey(
-        issuer_id=key.issuer_id,
-        number=2,
-        public_key_multibase=key.public_key_multibase,
-        private_key_nonce=key.private_key_nonce,
-        private_key_ciphertext=key.private_key_ciphertext,
-        status="active",
-    )
-    with pytest.raises(IntegrityError), database.unit_of_work() as session:
-        session.add(duplicate)
-    assert [k.status for k in stored_keys(database, issuer["id"])] == ["active"]
+    for key in stored_keys(database, issuer["id"]):
+        duplicate = IssuerKey(
+            issuer_id=key.issuer_id,
+            number=3,
+            algorithm=key.algorithm,
+            public_key_multibase=key.public_key_multibase,
+            private_key_nonce=key.private_key_nonce,
+            private_key_ciphertext=key.private_key_ciphertext,
+            status="active",
+        )
+        with pytest.raises(IntegrityError), database.unit_of_work() as session:
+            session.add(duplicate)
+    assert [k.status for k in stored_keys(database, issuer["id"])] == ["active", "active"]
 
 
 def test_compromising_the_active_key_rotates_first(
@@ -204,20 +227,44 @@ def test_compromising_the_active_key_rotates_first(
     assert body["compromise_reason"] == "laptop stolen"
     assert datetime.fromisoformat(body["compromised_since"]) == since
     keys = stored_keys(database, issuer["id"])
-    assert [(k.number, k.status) for k in keys] == [(1, "compromised"), (2, "active")]
+    assert [(k.number, k.algorithm, k.status) for k in keys] == [
+        (1, "Ed25519", "compromised"),
+        (2, "P-256", "active"),
+        (3, "Ed25519", "active"),
+    ]
     did_doc = client.get(f"/issuers/{issuer['id']}/did.json").json()
     methods = {m["id"]: m for m in did_doc["verificationMethod"]}
     vm1 = f"{issuer['did']}#key-1"
     assert datetime.fromisoformat(methods[vm1]["revoked"].replace("Z", "+00:00")) == since
     assert vm1 in did_doc["assertionMethod"]  # earlier credentials must keep verifying
-    assert "revoked" not in methods[f"{issuer['did']}#key-2"]
+    assert "revoked" not in methods[f"{issuer['did']}#key-3"]
     with database.session() as session:
         assert signer_for_issuer(
             session, uuid.UUID(issuer["id"]), settings
-        ).verification_method == (f"{issuer['did']}#key-2")
+        ).verification_method == (f"{issuer['did']}#key-3")
         status = key_status(session, vm1, settings)
         assert status == KeyStatus("compromised", since)
-        assert key_status(session, f"{issuer['did']}#key-2", settings) == KeyStatus("active", None)
+        assert key_status(session, f"{issuer['did']}#key-3", settings) == KeyStatus("active", None)
+
+    # The P-256 key: compromising it replaces it with a new P-256 key, Ed25519 untouched.
+    p256 = client.post(
+        f"/api/v1/issuers/{issuer['id']}/keys/key-2/compromise",
+        json={"since": since.isoformat()},
+        headers=admin_headers,
+    )
+    assert (p256.json()["algorithm"], p256.json()["status"]) == ("P-256", "compromised")
+    assert [(k.number, k.algorithm, k.status) for k in stored_keys(database, issuer["id"])] == [
+        (1, "Ed25519", "compromised"),
+        (2, "P-256", "compromised"),
+        (3, "Ed25519", "active"),
+        (4, "P-256", "active"),
+    ]
+    with database.session() as session:
+        signer = signer_for_issuer(session, uuid.UUID(issuer["id"]), settings, algorithm="P-256")
+        assert signer.verification_method == f"{issuer['did']}#key-4"
+        assert key_status(session, f"{issuer['did']}#key-2", settings) == KeyStatus(
+            "compromised", since
+        )
 
 
 def test_compromise_time_only_moves_earlier(
@@ -233,10 +280,12 @@ def test_compromise_time_only_moves_earlier(
     assert later.json()["compromised_reported_at"] == first.json()["compromised_reported_at"]
     earlier = client.post(path, json={"since": "2026-01-01T00:00:00+01:00"}, headers=admin_headers)
     assert earlier.json()["compromised_since"].startswith("2025-12-31T23:00:00")
-    # A retired key that is compromised does not disturb the active one.
+    # A retired key that is compromised does not disturb the active ones.
     assert [(k.number, k.status) for k in stored_keys(database, issuer["id"])] == [
         (1, "compromised"),
-        (2, "active"),
+        (2, "retired"),
+        (3, "active"),
+        (4, "active"),
     ]
 
 
@@ -262,7 +311,10 @@ def test_key_can_be_named_by_uuid_and_bad_requests_change_nothing(
         assert response.status_code == status, (path, body, response.text)
         if pointer:
             assert pointer in [e["pointer"] for e in response.json()["errors"]]
-    assert [(k.number, k.status) for k in stored_keys(database, issuer["id"])] == [(1, "active")]
+    assert [(k.number, k.status) for k in stored_keys(database, issuer["id"])] == [
+        (1, "active"),
+        (2, "active"),
+    ]
     by_uuid = client.post(
         f"{base}/{key_id}/compromise",
         json={"since": "2026-01-01T00:00:00Z"},
@@ -294,7 +346,7 @@ def test_key_status_ignores_what_is_not_ours(
 def test_concurrent_rotations_serialize_on_the_issuer_row(
     engine: Engine, settings: Settings
 ) -> None:
-    """Two rotations at once: the row lock makes them key-2 then key-3, never a clash."""
+    """Two rotations at once: the row lock makes them keys 3-4 then 5-6, never a clash."""
     database = Database(engine)  # real commits, visible across connections
     admin = Principal(token_id=uuid.uuid4(), role="admin", name="test")
     with database.unit_of_work() as session:
@@ -306,7 +358,7 @@ def test_concurrent_rotations_serialize_on_the_issuer_row(
         try:
             barrier.wait()
             with database.unit_of_work() as session:
-                rotate_key(session, admin, issuer_id, settings)
+                rotate_keys(session, admin, issuer_id, settings)
                 time.sleep(0.2)  # hold the lock while the other rotation waits
         except BaseException as exc:  # reported by the assertion below
             errors.append(exc)
@@ -325,7 +377,10 @@ def test_concurrent_rotations_serialize_on_the_issuer_row(
             assert [(k.number, k.status) for k in keys] == [
                 (1, "retired"),
                 (2, "retired"),
-                (3, "active"),
+                (3, "retired"),
+                (4, "retired"),
+                (5, "active"),
+                (6, "active"),
             ]
     finally:
         with database.unit_of_work() as session:

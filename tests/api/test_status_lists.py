@@ -115,7 +115,9 @@ def test_a_key_rotation_re_signs_with_the_new_key(
     rotated = client.post(f"/api/v1/issuers/{tenant.issuer_id}/keys/rotate", headers=tenant.headers)
     assert rotated.status_code == 201
     document = fetch(client, url).json()
-    assert document["proof"]["verificationMethod"].endswith("#key-2")
+    # key-2 is the issuer's P-256 key; the rotation's new Ed25519 key is key-3
+    assert document["proof"]["verificationMethod"] == rotated.json()["verification_method"]
+    assert document["proof"]["verificationMethod"].endswith("#key-3")
     assert _proof_outcome(client, document) == "passed"
 
 

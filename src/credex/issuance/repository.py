@@ -72,7 +72,14 @@ def issuance_context(
     row = session.execute(
         select(Achievement, Issuer, IssuerKey, StatusList)
         .join(Issuer, Issuer.id == Achievement.issuer_id)
-        .outerjoin(IssuerKey, and_(IssuerKey.issuer_id == Issuer.id, IssuerKey.status == "active"))
+        .outerjoin(
+            IssuerKey,
+            and_(
+                IssuerKey.issuer_id == Issuer.id,
+                IssuerKey.status == "active",
+                IssuerKey.algorithm == "Ed25519",
+            ),
+        )
         .outerjoin(
             StatusList,
             and_(

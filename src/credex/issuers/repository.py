@@ -58,20 +58,54 @@ def key_by_id(session: Session, issuer_id: uuid.UUID, key_id: uuid.UUID) -> Issu
     )
 
 
-def active_key(session: Session, issuer_id: uuid.UUID) -> IssuerKey | None:
+def active_key(
+    session: Session, issuer_id: uuid.UUID, algorithm: str = "Ed25519"
+) -> IssuerKey | None:
+    """The issuer's active key of one algorithm (one per algorithm; see `IssuerKey`)."""
     return session.scalar(
-        select(IssuerKey).where(IssuerKey.issuer_id == issuer_id, IssuerKey.status == "active")
+        select(IssuerKey).where(
+            IssuerKey.issuer_id == issuer_id,
+            IssuerKey.status == "active",
+            IssuerKey.algorithm == algorithm,
+        )
     )
+
+
+def active_keys(session: Session, issuer_id: uuid.UUID) -> Sequence[IssuerKey]:
+    """Every active key of the issuer (one per algorithm), oldest first."""
+    return session.scalars(
+        select(IssuerKey)
+        .where(IssuerKey.issuer_id == issuer_id, IssuerKey.status == "active")
+        .order_by(IssuerKey.number)
+    ).all()
+
+
+def keys_of_algorithm_exist(session: Session, issuer_id: uuid.UUID, algorithm: str) -> bool:
+    found = session.scalar(
+        select(IssuerKey.id)
+        .where(IssuerKey.issuer_id == issuer_id, IssuerKey.algorithm == algorithm)
+        .limit(1)
+    )
+    return found is not None
+
+
+def lock_issuer(session: Session, issuer_id: uuid.UUID) -> Issuer | None:
+    """The issuer row, locked until the end of the transaction (PostgreSQL `FOR UPDATE`)."""
+    return session.scalar(select(Issuer).where(Issuer.id == issuer_id).with_for_update())
 
 
 def active_keys_by_issuer(
     session: Session, issuer_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, IssuerKey]:
-    """Active keys for a page of issuers in one query (no N+1 in lists)."""
+    """Active Ed25519 keys for a page of issuers in one query (no N+1 in lists)."""
     if not issuer_ids:
         return {}
     rows = session.scalars(
-        select(IssuerKey).where(IssuerKey.issuer_id.in_(issuer_ids), IssuerKey.status == "active")
+        select(IssuerKey).where(
+            IssuerKey.issuer_id.in_(issuer_ids),
+            IssuerKey.status == "active",
+            IssuerKey.algorithm == "Ed25519",
+        )
     ).all()
     return {row.issuer_id: row for row in rows}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request, status
+from fastapi import APIRouter, Header, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from credex.deps import AdminPrincipal, IssuerPrincipal, SessionDep, SettingsDep
@@ -22,8 +22,11 @@ from credex.issuers.schemas import (
     IssuerUpdate,
     KeyCompromise,
     KeyRead,
+    KeyRotation,
+    RotatableAlgorithm,
 )
 from credex.keys import service as keys_service
+from credex.keys.provisioning import ISSUER_KEY_ALGORITHMS
 from credex.pagination import CursorParam, LimitParam, Page
 from credex.web.document_pages import negotiated, not_found
 from credex.web.issuer_page import render_issuer_page
@@ -127,10 +130,26 @@ def list_keys(
 
 @api.post("/{issuer_id}/keys/rotate", status_code=status.HTTP_201_CREATED)
 def rotate_key(
-    issuer_id: uuid.UUID, session: SessionDep, settings: SettingsDep, caller: IssuerPrincipal
-) -> KeyRead:
-    key = keys_service.rotate_key(session, caller, issuer_id, settings)
-    return KeyRead.build(key, settings.base_url)
+    issuer_id: uuid.UUID,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: IssuerPrincipal,
+    algorithm: Annotated[
+        RotatableAlgorithm | None,
+        Query(
+            description="rotate only the `Ed25519` or only the `P-256` key; "
+            "without it both active keys are rotated"
+        ),
+    ] = None,
+) -> KeyRotation:
+    """New active keys; the replaced keys become `retired` and stay in the DID document.
+
+    The body describes the first new key (Ed25519 unless only P-256 was rotated) and lists every
+    new key in `rotated`.
+    """
+    algorithms = (algorithm,) if algorithm else ISSUER_KEY_ALGORITHMS
+    keys = keys_service.rotate_keys(session, caller, issuer_id, settings, algorithms)
+    return KeyRotation.build_all(keys, settings.base_url)
 
 
 @api.post("/{issuer_id}/keys/{key_id}/compromise")
@@ -143,7 +162,10 @@ def compromise_key(
     settings: SettingsDep,
     caller: IssuerPrincipal,
 ) -> KeyRead:
-    """`key_id` is the key's UUID or its name `key-<n>`."""
+    """`key_id` is the key's UUID or its name `key-<n>` (of either algorithm).
+
+    A compromised ACTIVE key is first replaced by a new key of the same algorithm.
+    """
     key = keys_service.compromise_key(
         session,
         caller,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
@@ -205,7 +205,7 @@ class KeyRead(BaseModel):
     id: uuid.UUID
     name: str = Field(description="`key-<n>`, the fragment of the verification method id")
     verification_method: str
-    algorithm: str
+    algorithm: str = Field(description="`Ed25519` or `P-256`")
     public_key_multibase: str
     status: str = Field(description="active, retired or compromised")
     created_at: datetime
@@ -231,6 +231,20 @@ class KeyRead(BaseModel):
             compromised_reported_at=key.compromised_reported_at,
             compromise_reason=key.compromise_reason,
         )
+
+
+RotatableAlgorithm = Literal["Ed25519", "P-256"]
+
+
+class KeyRotation(KeyRead):
+    """The first new key (as before P-256 keys existed) plus every key the rotation created."""
+
+    rotated: list[KeyRead] = Field(description="every new active key, one per algorithm rotated")
+
+    @classmethod
+    def build_all(cls, keys: list[IssuerKey], base_url: str) -> KeyRotation:
+        reads = [KeyRead.build(key, base_url) for key in keys]
+        return cls(**reads[0].model_dump(), rotated=reads)
 
 
 class KeyList(BaseModel):

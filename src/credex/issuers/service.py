@@ -29,7 +29,7 @@ from credex.issuers.schemas import (
     OtherIdentifier,
     QualityAssurance,
 )
-from credex.keys.service import create_key
+from credex.keys.provisioning import create_issuer_keys
 from credex.pagination import paginate
 from credex.settings import Settings
 
@@ -77,7 +77,8 @@ def _identifiers(data: IssuerCreate | IssuerUpdate) -> list[dict[str, str]]:
 def create_issuer(
     session: Session, data: IssuerCreate, settings: Settings, *, issuer_id: uuid.UUID | None = None
 ) -> IssuerView:
-    """Create the issuer and its first key (`key-1`) in the same unit of work."""
+    """Create the issuer and its first keys in the same unit of work: `key-1` (Ed25519) and
+    `key-2` (P-256)."""
     issuer = Issuer(
         id=issuer_id or uuid.uuid4(),  # known before flush: the key's ciphertext is bound to it
         name=data.name,
@@ -94,9 +95,9 @@ def create_issuer(
     )
     session.add(issuer)
     session.flush()
-    key = create_key(session, issuer.id, 1, settings.resolve_key_encryption_key())
+    keys = create_issuer_keys(session, issuer.id, settings.resolve_key_encryption_key())
     logger.info("issuer created", extra={"issuer_id": str(issuer.id)})
-    return IssuerView(issuer, key)
+    return IssuerView(issuer, keys[0])
 
 
 def list_issuers(

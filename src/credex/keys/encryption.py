@@ -1,6 +1,7 @@
 """Private keys at rest: AES-256-GCM under the key-encryption key (KEK) from settings.
 
-Each seed gets a fresh random 96-bit nonce. The associated data is the key row's id followed by
+Each seed (an Ed25519 seed or a P-256 private scalar, both 32 bytes) gets a fresh random
+96-bit nonce. The associated data is the key row's id followed by
 its issuer's id (16 + 16 bytes), so a ciphertext copied into another row, or another issuer's
 row, fails authentication instead of silently signing for the wrong issuer.
 """
@@ -34,7 +35,7 @@ def associated_data(key_id: uuid.UUID, issuer_id: uuid.UUID) -> bytes:
 
 def seal_seed(kek: bytes, seed: bytes, *, key_id: uuid.UUID, issuer_id: uuid.UUID) -> SealedKey:
     if len(seed) != SEED_BYTES:
-        raise ValueError("an Ed25519 seed is 32 bytes")
+        raise ValueError("a private key (Ed25519 seed or P-256 scalar) is 32 bytes")
     nonce = os.urandom(NONCE_BYTES)
     ciphertext = AESGCM(kek).encrypt(nonce, seed, associated_data(key_id, issuer_id))
     return SealedKey(nonce=nonce, ciphertext=ciphertext)

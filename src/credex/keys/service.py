@@ -14,17 +14,16 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
 
 from credex.auth.principal import Principal
-from credex.core import multiformats as mf
+from credex.core.keys import KeyAlgorithm
 from credex.db.base import utcnow
 from credex.db.models import Issuer, IssuerKey
 from credex.errors import InvalidInput, NotFound, field_error
 from credex.issuers import repository
 from credex.issuers.public import issuer_id_from_did
-from credex.keys.encryption import seal_seed
+from credex.keys.provisioning import ISSUER_KEY_ALGORITHMS, create_key
 from credex.keys.signer import forget_key
 from credex.settings import Settings
 
@@ -38,32 +37,6 @@ _KEY_NAME = re.compile(r"^key-([1-9][0-9]{0,8})$")
 class KeyStatus(NamedTuple):
     status: str
     compromised_since: datetime | None
-
-
-def create_key(session: Session, issuer_id: uuid.UUID, number: int, kek: bytes) -> IssuerKey:
-    """Generate an Ed25519 key; only the sealed seed and the public Multikey are stored."""
-    private_key = Ed25519PrivateKey.generate()
-    key_id = uuid.uuid4()
-    sealed = seal_seed(kek, private_key.private_bytes_raw(), key_id=key_id, issuer_id=issuer_id)
-    public_raw = private_key.public_key().public_bytes_raw()
-    key = IssuerKey(
-        id=key_id,
-        issuer_id=issuer_id,
-        number=number,
-        algorithm="Ed25519",
-        public_key_multibase=mf.encode_multikey(mf.ED25519_PUB, public_raw),
-        private_key_nonce=sealed.nonce,
-        private_key_ciphertext=sealed.ciphertext,
-        status="active",
-        created_at=utcnow(),
-    )
-    session.add(key)
-    session.flush()
-    logger.info(
-        "signing key created",
-        extra={"issuer_id": str(issuer_id), "key_id": str(key_id), "key_number": number},
-    )
-    return key
 
 
 def _issuer_for(
@@ -81,27 +54,44 @@ def list_keys(session: Session, principal: Principal, issuer_id: uuid.UUID) -> S
 
 
 def _replace_active_key(
-    session: Session, issuer: Issuer, settings: Settings, *, old_status: str
+    session: Session,
+    issuer: Issuer,
+    settings: Settings,
+    *,
+    old_status: str,
+    algorithm: KeyAlgorithm,
 ) -> IssuerKey:
-    """Move the active key to `old_status` and create `key-<n+1>` as the new active key."""
+    """Move the active key of `algorithm` to `old_status`; a new `key-<n+1>` replaces it."""
     now = utcnow()
-    current = repository.active_key(session, issuer.id)
+    current = repository.active_key(session, issuer.id, algorithm)
     if current is not None:
         current.status = old_status
         current.retired_at = now
         session.flush()  # free the one-active-key slot before the new key takes it
     number = repository.highest_key_number(session, issuer.id) + 1
-    return create_key(session, issuer.id, number, settings.resolve_key_encryption_key())
+    return create_key(session, issuer.id, number, settings.resolve_key_encryption_key(), algorithm)
 
 
-def rotate_key(
-    session: Session, principal: Principal, issuer_id: uuid.UUID, settings: Settings
-) -> IssuerKey:
-    """New active key; the previous one becomes `retired` and stays in the DID document."""
+def rotate_keys(
+    session: Session,
+    principal: Principal,
+    issuer_id: uuid.UUID,
+    settings: Settings,
+    algorithms: Sequence[KeyAlgorithm] = ISSUER_KEY_ALGORITHMS,
+) -> list[IssuerKey]:
+    """New active keys; the previous ones become `retired` and stay in the DID document."""
     issuer = _issuer_for(session, principal, issuer_id, lock=True)
-    key = _replace_active_key(session, issuer, settings, old_status="retired")
-    logger.info("signing key rotated", extra={"issuer_id": str(issuer.id), "key_id": str(key.id)})
-    return key
+    keys = []
+    for algorithm in algorithms:
+        key = _replace_active_key(
+            session, issuer, settings, old_status="retired", algorithm=algorithm
+        )
+        logger.info(
+            "signing key rotated",
+            extra={"issuer_id": str(issuer.id), "key_id": str(key.id), "algorithm": algorithm},
+        )
+        keys.append(key)
+    return keys
 
 
 def parse_key_ref(key_ref: str) -> uuid.UUID | int | None:
@@ -152,7 +142,13 @@ def compromise_key(
             errors=[field_error("/since", "must not be later than now")],
         )
     if key.status == "active":
-        _replace_active_key(session, issuer, settings, old_status="compromised")
+        _replace_active_key(
+            session,
+            issuer,
+            settings,
+            old_status="compromised",
+            algorithm=_algorithm(key),
+        )
     key.status = "compromised"
     if key.compromised_since is None or since < key.compromised_since:
         key.compromised_since = since
@@ -170,6 +166,12 @@ def compromise_key(
         },
     )
     return key
+
+
+def _algorithm(key: IssuerKey) -> KeyAlgorithm:
+    if key.algorithm not in ISSUER_KEY_ALGORITHMS:
+        raise ValueError(f"unexpected stored key algorithm {key.algorithm!r}")
+    return "P-256" if key.algorithm == "P-256" else "Ed25519"
 
 
 def key_status(session: Session, verification_method: str, settings: Settings) -> KeyStatus | None:

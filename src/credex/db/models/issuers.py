@@ -55,10 +55,12 @@ class IssuerKey(UUIDPrimaryKey, Base):
     __table_args__ = (
         UniqueConstraint("issuer_id", "number"),
         CheckConstraint("status IN ('active', 'retired', 'compromised')", name="status_known"),
-        # At most one active key per issuer, enforced by the database under concurrent rotations.
+        # At most one active key per issuer and algorithm (Ed25519, P-256), enforced by the
+        # database under concurrent rotations.
         Index(
             "uq_issuer_keys_one_active",
             "issuer_id",
+            "algorithm",
             unique=True,
             sqlite_where=text("status = 'active'"),
             postgresql_where=text("status = 'active'"),
@@ -66,11 +68,12 @@ class IssuerKey(UUIDPrimaryKey, Base):
     )
 
     issuer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("issuers.id"))
-    # `n` in the verification method id `<did>#key-<n>`; never reused.
+    # `n` in the verification method id `<did>#key-<n>`; never reused, shared by all algorithms.
     number: Mapped[int]
     algorithm: Mapped[str] = mapped_column(String(16), default="Ed25519")
     public_key_multibase: Mapped[str] = mapped_column(String(128))
-    # AES-256-GCM of the 32-byte Ed25519 seed; associated data binds it to (key id, issuer id).
+    # AES-256-GCM of the 32-byte Ed25519 seed or P-256 private scalar; associated data binds it
+    # to (key id, issuer id).
     private_key_nonce: Mapped[bytes] = mapped_column(LargeBinary(12))
     private_key_ciphertext: Mapped[bytes] = mapped_column(LargeBinary(64))
     status: Mapped[str] = mapped_column(String(16), default="active")
