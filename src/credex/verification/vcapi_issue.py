@@ -19,7 +19,6 @@ from credex.core import CoreError, InvalidCredentialError, sign_credential
 from credex.core.errors import VCDM_ERRORS
 from credex.errors import CredexError, Forbidden, InvalidInput
 from credex.issuers import repository as issuers
-from credex.issuers.public import issuer_did, issuer_id_from_did
 from credex.keys.signer import signer_for_issuer
 from credex.settings import Settings
 
@@ -71,9 +70,9 @@ def _signing_issuer(
         return principal.issuer_id
     if principal.is_admin:
         named = claimed.get("id") if isinstance(claimed, dict) else claimed
-        issuer_id = issuer_id_from_did(named, base_url) if isinstance(named, str) else None
-        if issuer_id is not None and issuers.find_issuer(session, issuer_id) is not None:
-            return issuer_id
+        found = issuers.find_issuer_by_did(session, named, base_url)
+        if found is not None:
+            return found.id
         raise InvalidInput(
             "as an admin, name one of this service's issuers in credential.issuer",
             errors=[_error("/credential/issuer", "not an issuer of this service")],
@@ -114,7 +113,8 @@ def issue(session: Session, principal: Principal, body: Any, settings: Settings)
     credential, options = read_issue_request(body)
     credential = copy.deepcopy(credential)
     issuer_id = _signing_issuer(session, principal, credential.get("issuer"), settings.base_url)
-    credential = _with_issuer(credential, issuer_did(issuer_id, settings.base_url))
+    signer = signer_for_issuer(session, issuer_id, settings)
+    credential = _with_issuer(credential, signer.controller)
     credential_id = options.get("credentialId")
     if credential_id is not None:
         if "id" in credential and credential["id"] != credential_id:
@@ -124,7 +124,6 @@ def issue(session: Session, principal: Principal, body: Any, settings: Settings)
             )
         credential["id"] = credential_id
     _add_proof_context(credential)
-    signer = signer_for_issuer(session, issuer_id, settings)
     try:
         return sign_credential(credential, signer)
     except InvalidCredentialError as exc:
