@@ -20,7 +20,7 @@ from credex.core.dids import did_web_to_url
 from credex.db.base import Base, utcnow
 from credex.db.models import Achievement
 from credex.db.session import Database
-from credex.issuers.schemas import IssuerCreate
+from credex.issuers.schemas import DidMethod, IssuerCreate
 from credex.issuers.service import create_issuer
 from credex.settings import Settings
 from tests.conftest import make_token
@@ -50,11 +50,16 @@ def auth(token: str) -> dict[str, str]:
 
 
 def make_issuer(
-    database: Database, settings: Settings, name: str = "Creative Skills Lab"
+    database: Database,
+    settings: Settings,
+    name: str = "Creative Skills Lab",
+    did_method: DidMethod = "did:web",
 ) -> uuid.UUID:
-    """An issuer with its first (active) signing key."""
+    """An issuer with its first (active) signing keys."""
     with database.unit_of_work() as session:
-        data = IssuerCreate(name=name, country="IT", url="https://skills.example")
+        data = IssuerCreate(
+            name=name, country="IT", url="https://skills.example", did_method=did_method
+        )
         return create_issuer(session, data, settings).issuer.id
 
 
@@ -108,9 +113,12 @@ class Tenant:
 
 
 def make_tenant(
-    database: Database, settings: Settings, name: str = "Creative Skills Lab"
+    database: Database,
+    settings: Settings,
+    name: str = "Creative Skills Lab",
+    did_method: DidMethod = "did:web",
 ) -> Tenant:
-    issuer_id = make_issuer(database, settings, name)
+    issuer_id = make_issuer(database, settings, name, did_method)
     token = make_token(database, role="issuer", name=f"{name} token", issuer_id=issuer_id)
     return Tenant(issuer_id, make_achievement(database, issuer_id), auth(token))
 

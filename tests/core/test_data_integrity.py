@@ -98,8 +98,10 @@ def test_naive_or_malformed_created_values_are_refused(created: Any) -> None:
         add_proof(credential(), SIGNER, created=created)
 
 
-def test_only_eddsa_rdfc_2022_with_ed25519_keys_is_issued() -> None:
-    with pytest.raises(ProofGenerationError, match="only eddsa-rdfc-2022"):
+def test_each_cryptosuite_is_issued_only_with_its_own_key_type() -> None:
+    with pytest.raises(ProofGenerationError, match="not ecdsa-jcs-2019"):
+        add_proof(credential(), SIGNER, cryptosuite="ecdsa-jcs-2019")
+    with pytest.raises(ProofGenerationError, match="needs a P-256 or P-384 key"):
         add_proof(credential(), SIGNER, cryptosuite="ecdsa-rdfc-2019")
 
     class P256Signer:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from credex.core.errors import CoreError, ParsingError, ProofGenerationError
 from credex.core.jwt import decode_jwt, looks_like_jws, sign_jwt, verify_jwt
-from credex.core.keys import Ed25519Signer, KeyAlgorithm
+from credex.core.keys import EcdsaSigner, Ed25519Signer, KeyAlgorithm
 
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
 VALID_FROM = "2024-01-01T00:00:00Z"
@@ -167,17 +167,27 @@ def test_subject_without_id_omits_sub(signer: Ed25519Signer) -> None:
     assert result.warnings == []
 
 
-def test_signing_needs_an_ed25519_key_and_ob_fields(signer: Ed25519Signer) -> None:
-    class P256Signer:
-        algorithm: KeyAlgorithm = "P-256"
+def test_p256_signers_issue_es256_jwts_that_verify() -> None:
+    p256 = EcdsaSigner.generate("P-256")
+    token = sign_jwt(credential_for(p256.controller), p256)
+    header = decode_jwt(token)[0]
+    assert (header["alg"], header["kid"]) == ("ES256", p256.verification_method)
+    assert verify_jwt(token, now=NOW).verified
+    tampered = _replace_segment(token, 2, token.split(".")[2][::-1])
+    assert not verify_jwt(tampered, now=NOW).verified
+
+
+def test_signing_needs_an_ed25519_or_p256_key_and_ob_fields(signer: Ed25519Signer) -> None:
+    class P384Signer:
+        algorithm: KeyAlgorithm = "P-384"
         controller = "did:example:x"
         verification_method = "did:example:x#1"
 
         def sign(self, data: bytes) -> bytes:
-            return bytes(64)
+            return bytes(96)
 
     with pytest.raises(ProofGenerationError):
-        sign_jwt(credential_for("did:example:x"), P256Signer())
+        sign_jwt(credential_for("did:example:x"), P384Signer())
     for missing in ("validFrom", "id", "issuer"):
         credential = credential_for(signer.controller)
         del credential[missing]

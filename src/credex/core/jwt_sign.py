@@ -18,12 +18,14 @@ from typing import Any
 
 from credex.core.datetimes import parse_datetime_stamp
 from credex.core.errors import ParsingError, ProofGenerationError
-from credex.core.keys import Signer
+from credex.core.keys import Signer, jws_algorithm
 
 JWT_CLAIMS = ("iss", "sub", "aud", "exp", "nbf", "iat", "jti")
 """RFC 7519 §4.1 registered claims: never credential properties, so verification strips them."""
 
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+# Raw signature sizes: Ed25519 (RFC 8032) and ES256's fixed-length r ‖ s (RFC 7518 §3.4).
+_SIGNATURE_LENGTHS = {"Ed25519": 64, "P-256": 64}
 
 
 def b64url_encode(data: bytes) -> str:
@@ -69,25 +71,32 @@ def validity_names(credential: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def sign_jwt(credential: Mapping[str, Any], signer: Signer) -> str:
-    """Sign `credential` as an OB 3.0 VC-JWT with an Ed25519 signer (`alg` `EdDSA`).
+    """Sign `credential` as an OB 3.0 VC-JWT: Ed25519 → `EdDSA`, P-256 → `ES256` (RFC 7518 §3.4).
 
-    Header: `{"alg": "EdDSA", "typ": "JWT", "kid": signer.verification_method}`. `sub` is left
-    out when the subject has no `id` (a learner identified only by a hashed email): OB lists `sub`
-    as required, but 1EdTech's own samples omit it in exactly that case and pass its validator.
+    Header: `{"alg": "EdDSA"|"ES256", "typ": "JWT", "kid": signer.verification_method}`.
+    `sub` is left out when the subject has no `id` (a learner identified only by a hashed
+    email): OB lists `sub` as required, but 1EdTech's own samples omit it in exactly that case
+    and pass its validator.
     An embedded `proof` already in the credential stays (OB: create it before the JWT); none
     is added. Raises ProofGenerationError when `issuer`, `id` or `validFrom` is missing.
     """
-    if signer.algorithm != "Ed25519":
-        raise ProofGenerationError(f"VC-JWT signing supports Ed25519 keys, not {signer.algorithm}")
+    if signer.algorithm not in _SIGNATURE_LENGTHS:
+        raise ProofGenerationError(
+            f"VC-JWT signing supports Ed25519 and P-256 keys, not {signer.algorithm}"
+        )
     if not isinstance(credential, Mapping):
         raise ProofGenerationError("the credential must be a JSON object")
     payload = dict(credential)
     payload.update(claims_for(credential))
-    header = {"alg": "EdDSA", "typ": "JWT", "kid": signer.verification_method}
+    header = {
+        "alg": jws_algorithm(signer.algorithm),
+        "typ": "JWT",
+        "kid": signer.verification_method,
+    }
     signing_input = f"{b64url_encode(compact_json(header))}.{b64url_encode(compact_json(payload))}"
     signature = signer.sign(signing_input.encode("ascii"))
-    if len(signature) != 64:
-        raise ProofGenerationError("an Ed25519 signature is 64 bytes")
+    if len(signature) != _SIGNATURE_LENGTHS[signer.algorithm]:
+        raise ProofGenerationError(f"a raw {signer.algorithm} signature is 64 bytes")
     return f"{signing_input}.{b64url_encode(signature)}"
 
 

@@ -1,4 +1,7 @@
-"""`sign_credential`: secure a credential as Data Integrity (eddsa-rdfc-2022) or VC-JWT.
+"""`sign_credential`: secure a credential as Data Integrity or VC-JWT.
+
+Data Integrity cryptosuite by key: Ed25519 → eddsa-rdfc-2022, P-256 → ecdsa-rdfc-2019 (or name
+one with `cryptosuite`); VC-JWT: EdDSA or ES256.
 
 A credential is validated against the VC Data Model before signing: signing something a
 verifier must reject helps nobody, and the W3C suites expect issuers to refuse it (400/422).
@@ -30,6 +33,11 @@ class InvalidCredentialError(ProofGenerationError):
         self.problems = problems
 
 
+def default_cryptosuite(signer: Signer) -> str:
+    """The Data Integrity cryptosuite credex uses for a key: eddsa-rdfc-2022 or ecdsa-rdfc-2019."""
+    return "eddsa-rdfc-2022" if signer.algorithm == "Ed25519" else "ecdsa-rdfc-2019"
+
+
 @overload
 def sign_credential(
     credential: dict[str, Any],
@@ -38,6 +46,7 @@ def sign_credential(
     format: Literal["ldp"] = "ldp",
     created: datetime | None = None,
     check: bool = True,
+    cryptosuite: str | None = None,
 ) -> dict[str, Any]: ...
 
 
@@ -49,6 +58,7 @@ def sign_credential(
     format: Literal["jwt"],
     created: datetime | None = None,
     check: bool = True,
+    cryptosuite: str | None = None,
 ) -> str: ...
 
 
@@ -59,6 +69,7 @@ def sign_credential(
     format: SignatureFormat = "ldp",  # noqa: A002 - the facade's documented keyword
     created: datetime | None = None,
     check: bool = True,
+    cryptosuite: str | None = None,
 ) -> dict[str, Any] | str:
     """Return a NEW signed credential (dict with a DataIntegrityProof) or a compact JWS.
 
@@ -73,7 +84,8 @@ def sign_credential(
         return sign_jwt(credential, signer)
     if format != "ldp":
         raise ProofGenerationError(f"unknown signature format {format!r}; use 'ldp' or 'jwt'")
-    signed = add_proof(credential, signer, cryptosuite="eddsa-rdfc-2022", created=created)
+    suite = cryptosuite or default_cryptosuite(signer)
+    signed = add_proof(credential, signer, cryptosuite=suite, created=created)
     if is_open_badge_credential(signed) and isinstance(signed.get("proof"), dict):
         # The official OB 3.0 JSON Schema requires an array (STANDARDS gotcha G3); the proof is
         # removed before hashing, so the container does not change what is signed.

@@ -115,6 +115,8 @@ def _request_errors(request: IssueRequest, issuer_id: uuid.UUID) -> list[tuple[l
     start, end = request.activity_start, request.activity_end
     if start is not None and end is not None and end < start:
         found.append((["activity_end"], "must not be before activity_start"))
+    if request.cryptosuite not in (None, "eddsa-rdfc-2022"):
+        found.append((["cryptosuite"], "bulk issuance signs with eddsa-rdfc-2022 only"))
     return found
 
 

@@ -100,6 +100,9 @@ class ResultIn(BaseModel):
         return self
 
 
+Cryptosuite = Literal["eddsa-rdfc-2022", "ecdsa-rdfc-2019"]
+
+
 class IssueRequest(BaseModel):
     """One award of a published achievement to one learner."""
 
@@ -109,6 +112,11 @@ class IssueRequest(BaseModel):
     learner: LearnerRef | None = None
     learner_id: uuid.UUID | None = None
     format: CredentialFormat = "ldp"
+    cryptosuite: Cryptosuite | None = Field(
+        default=None,
+        description="Data Integrity cryptosuite (format `ldp` only): `eddsa-rdfc-2022` (default, "
+        "the issuer's Ed25519 key) or `ecdsa-rdfc-2019` (its P-256 key)",
+    )
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=MAX_EVIDENCE)
     narrative: LongText | None = None
     result: ResultIn | None = Field(default=None, validation_alias=AliasChoices("result", "grade"))
@@ -118,6 +126,12 @@ class IssueRequest(BaseModel):
     valid_from: AwareDatetime | None = None
     public: bool | None = None
     issuer_id: uuid.UUID | None = Field(default=None, description="admins: which issuer issues")
+
+    @model_validator(mode="after")
+    def _cryptosuite_needs_ldp(self) -> Self:
+        if self.cryptosuite is not None and self.format != "ldp":
+            raise ValueError("a cryptosuite applies to Data Integrity (format ldp) only")
+        return self
 
 
 class IssuedRead(BaseModel):

@@ -43,7 +43,7 @@ from credex.issuance.grading import result_of
 from credex.issuance.repository import IssuanceContext
 from credex.issuance.schemas import IssueRequest
 from credex.issuers.public import issuer_profile
-from credex.keys.signer import IssuerKeySigner, signer_for_key
+from credex.keys.signer import IssuerKeySigner, signer_for_issuer, signer_for_key
 from credex.learners.service import learner_for_issuance
 from credex.learners.tenancy import acting_issuer_id
 from credex.settings import Settings
@@ -119,7 +119,9 @@ def issue_or_replay(
     facts.subject_did = learner.did
     facts.email = learner.email
     assert context.signing_key is not None  # checked by _checked_context
-    signer = signer_for_key(context.signing_key, settings)
+    signer = _signer(session, context.signing_key, request, settings)
+    if facts.issuer_profile["id"] != signer.controller:  # a did:key issuer's P-256 did:key
+        facts.issuer_profile = {**facts.issuer_profile, "id": signer.controller}
     lost: set[int] = set()
     for _ in range(MAX_INDEX_ATTEMPTS):
         status_list, index = allocation.allocate(session, issuer_id, lost, context.open_list)
@@ -136,7 +138,7 @@ def issue_or_replay(
                 "format": request.format,
                 "status": "active",
                 "public": bool(request.public),
-                "content": _signed_text(facts, signer, request.format),
+                "content": _signed_text(facts, signer, request.format, request.cryptosuite),
                 "status_list_id": status_list.id,
                 "status_index": index,
                 "valid_from": facts.valid_from,
@@ -270,13 +272,24 @@ def _facts(
     )
 
 
-def _signed_text(facts: CredentialFacts, signer: IssuerKeySigner, fmt: str) -> str:
+def _signer(
+    session: Session, ed25519_key: IssuerKey, request: IssueRequest, settings: Settings
+) -> IssuerKeySigner:
+    """The issuer's Ed25519 key, or its P-256 key for an ECDSA cryptosuite."""
+    if request.cryptosuite is None or request.cryptosuite.startswith("eddsa-"):
+        return signer_for_key(ed25519_key, settings)
+    return signer_for_issuer(session, ed25519_key.issuer_id, settings, algorithm="P-256")
+
+
+def _signed_text(
+    facts: CredentialFacts, signer: IssuerKeySigner, fmt: str, cryptosuite: str | None = None
+) -> str:
     """The credential exactly as it will be stored and served: JSON text or a compact JWS."""
     credential = build_credential(facts)
     try:
         if fmt == "jwt":
             return sign_credential(credential, signer, format="jwt")
-        signed = sign_credential(credential, signer)
+        signed = sign_credential(credential, signer, cryptosuite=cryptosuite)
     except CoreError as exc:
         raise InvalidInput(f"the credential could not be signed: {exc.detail}") from exc
     return json.dumps(signed, ensure_ascii=False, separators=(",", ":"))

@@ -46,6 +46,27 @@ def issuer_did(issuer_id: uuid.UUID, base_url: str) -> str:
     return f"{did_web_prefix(base_url)}:issuers:{issuer_id}"
 
 
+def issuer_identifier(issuer: Issuer, base_url: str) -> str:
+    """The issuer's primary DID: its did:web, or (did:key issuers) the did:key of its Ed25519 key.
+
+    A did:key names exactly one key, so a did:key issuer's P-256 key is a second did:key
+    (`did:key:zDn…`, `IssuerKey.controller`): credentials signed with it name that DID as issuer.
+    """
+    return issuer.did or issuer_did(issuer.id, base_url)
+
+
+def key_controller(key: IssuerKey, base_url: str) -> str:
+    """The DID that controls `key`: its own did:key, or the issuer's did:web."""
+    return key.controller or issuer_did(key.issuer_id, base_url)
+
+
+def key_verification_method(key: IssuerKey, base_url: str) -> str:
+    """`<did:web>#key-<n>`, or `did:key:z…#z…` (did:key §3.1.1) for did:key issuers."""
+    if key.controller:
+        return f"{key.controller}#{key.public_key_multibase}"
+    return verification_method_id(issuer_did(key.issuer_id, base_url), key.number)
+
+
 def issuer_id_from_did(did: str, base_url: str) -> uuid.UUID | None:
     """The issuer id if `did` is one of this deployment's issuer DIDs, else None."""
     prefix = did_web_prefix(base_url) + ":issuers:"
@@ -73,15 +94,17 @@ def verification_method_id(did: str, number: int) -> str:
     return f"{did}#{key_name(number)}"
 
 
-def issuer_profile(issuer: Issuer, base_url: str) -> dict[str, Any]:
+def issuer_profile(issuer: Issuer, base_url: str, *, did: str | None = None) -> dict[str, Any]:
     """The issuer as an OB 3.0 `Profile` (no `@context`: ready to embed as `credential.issuer`).
+
+    `did` overrides the id: a did:key issuer signing with its P-256 key is that key's did:key.
 
     Only OB-defined terms are emitted: an undefined term would be dropped from the signed
     graph (STANDARDS G1). Quality assurance and the accreditation note have no Profile term, so
     they stay out; they belong on the Achievement (Annex I element 11).
     """
     profile: dict[str, Any] = {
-        "id": issuer_did(issuer.id, base_url),
+        "id": did or issuer_identifier(issuer, base_url),
         "type": ["Profile"],
         "name": issuer.name,
     }

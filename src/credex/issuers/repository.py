@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from credex.auth.principal import Principal
 from credex.db.models import ApiToken, Issuer, IssuerKey
+from credex.issuers.public import issuer_id_from_did
 
 
 def issuers_visible_to(principal: Principal) -> Select[Issuer]:
@@ -40,6 +41,17 @@ def find_issuer(session: Session, issuer_id: uuid.UUID) -> Issuer | None:
     return session.get(Issuer, issuer_id)
 
 
+def find_issuer_by_did(session: Session, did: object, base_url: str) -> Issuer | None:
+    """This service's issuer named by `did`: its did:web or one of its did:keys (else None)."""
+    if not isinstance(did, str):
+        return None
+    if did.startswith("did:key:"):
+        key = key_by_controller(session, did)
+        return find_issuer(session, key.issuer_id) if key is not None else None
+    issuer_id = issuer_id_from_did(did, base_url)
+    return find_issuer(session, issuer_id) if issuer_id is not None else None
+
+
 def keys_of(session: Session, issuer_id: uuid.UUID) -> Sequence[IssuerKey]:
     return session.scalars(
         select(IssuerKey).where(IssuerKey.issuer_id == issuer_id).order_by(IssuerKey.number)
@@ -56,6 +68,11 @@ def key_by_id(session: Session, issuer_id: uuid.UUID, key_id: uuid.UUID) -> Issu
     return session.scalar(
         select(IssuerKey).where(IssuerKey.issuer_id == issuer_id, IssuerKey.id == key_id)
     )
+
+
+def key_by_controller(session: Session, did: str) -> IssuerKey | None:
+    """The key a did:key issuer's did:key names (None for any other DID)."""
+    return session.scalar(select(IssuerKey).where(IssuerKey.controller == did))
 
 
 def active_key(

@@ -13,10 +13,10 @@ from credex.core.credentials.vocab import IdentifierType
 from credex.db.models import Issuer, IssuerKey
 from credex.issuers.public import (
     did_document_url,
-    issuer_did,
+    issuer_identifier,
     key_name,
+    key_verification_method,
     profile_url,
-    verification_method_id,
 )
 from credex.schemas_common import StrictInput, http_url, trimmed_text, vocabulary_term
 
@@ -105,8 +105,17 @@ class QualityAssurance(StrictInput):
     url: HttpUrl | None = None
 
 
+DidMethod = Literal["did:web", "did:key"]
+
+
 class IssuerCreate(StrictInput):
     name: Name
+    did_method: DidMethod = Field(
+        default="did:web",
+        description="`did:web` (default: served under this service's domain, keys can rotate) "
+        "or `did:key` (the identifier IS the Ed25519 public key: no domain needed, but keys can "
+        "never rotate; the P-256 key is named by a second did:key). Fixed at creation.",
+    )
     url: HttpUrl | None = None
     email: Email | None = None
     phone: Phone | None = None
@@ -159,7 +168,10 @@ class IssuerRead(BaseModel):
     quality_assurance: QualityAssurance | None
     accreditation_note: str | None
     did: str
-    did_document_url: str
+    did_method: DidMethod
+    did_document_url: str | None = Field(
+        description="where the did:web document is served; null for did:key issuers"
+    )
     profile_url: str
     active_key_id: uuid.UUID | None
     active_verification_method: str | None
@@ -168,7 +180,7 @@ class IssuerRead(BaseModel):
 
     @classmethod
     def build(cls, issuer: Issuer, active_key: IssuerKey | None, base_url: str) -> IssuerRead:
-        did = issuer_did(issuer.id, base_url)
+        did = issuer_identifier(issuer, base_url)
         address = None
         if issuer.address or issuer.country:
             address = AddressRead(**(issuer.address or {}), country_code=issuer.country)
@@ -188,11 +200,14 @@ class IssuerRead(BaseModel):
             ),
             accreditation_note=issuer.accreditation_note,
             did=did,
-            did_document_url=did_document_url(issuer.id, base_url),
+            did_method="did:key" if issuer.did_method == "key" else "did:web",
+            did_document_url=(
+                None if issuer.did_method == "key" else did_document_url(issuer.id, base_url)
+            ),
             profile_url=profile_url(issuer.id, base_url),
             active_key_id=active_key.id if active_key else None,
             active_verification_method=(
-                verification_method_id(did, active_key.number) if active_key else None
+                key_verification_method(active_key, base_url) if active_key else None
             ),
             created_at=issuer.created_at,
             updated_at=issuer.updated_at,
@@ -219,9 +234,7 @@ class KeyRead(BaseModel):
         return cls(
             id=key.id,
             name=key_name(key.number),
-            verification_method=verification_method_id(
-                issuer_did(key.issuer_id, base_url), key.number
-            ),
+            verification_method=key_verification_method(key, base_url),
             algorithm=key.algorithm,
             public_key_multibase=key.public_key_multibase,
             status=key.status,

@@ -92,10 +92,16 @@ def create_issuer(
         other_identifiers=_identifiers(data),
         quality_assurance=data.quality_assurance.model_dump() if data.quality_assurance else None,
         accreditation_note=data.accreditation_note,
+        did_method="key" if data.did_method == "did:key" else "web",
     )
     session.add(issuer)
     session.flush()
-    keys = create_issuer_keys(session, issuer.id, settings.resolve_key_encryption_key())
+    did_key = issuer.did_method == "key"
+    kek = settings.resolve_key_encryption_key()
+    keys = create_issuer_keys(session, issuer.id, kek, did_key=did_key)
+    if did_key:
+        issuer.did = keys[0].controller
+        session.flush()
     logger.info("issuer created", extra={"issuer_id": str(issuer.id)})
     return IssuerView(issuer, keys[0])
 
@@ -215,6 +221,11 @@ def _public_issuer(session: Session, issuer_id: uuid.UUID) -> Issuer:
 
 def public_did_document(session: Session, issuer_id: uuid.UUID, base_url: str) -> dict[str, Any]:
     issuer = _public_issuer(session, issuer_id)
+    if issuer.did_method == "key":
+        raise NotFound(
+            f"this issuer is identified by did:key ({issuer.did}): a did:key's document is "
+            "derived from the identifier itself, so none is served here"
+        )
     return did_document(issuer.id, repository.keys_of(session, issuer.id), base_url)
 
 

@@ -47,8 +47,13 @@ def create_key(
     number: int,
     kek: bytes,
     algorithm: KeyAlgorithm = "Ed25519",
+    *,
+    did_key: bool = False,
 ) -> IssuerKey:
-    """Generate a key; only the sealed private half and the public Multikey are stored."""
+    """Generate a key; only the sealed private half and the public Multikey are stored.
+
+    `did_key`: the key belongs to a did:key issuer, so it is named by its own did:key.
+    """
     secret, public_multibase = _new_private_key(algorithm)
     key_id = uuid.uuid4()
     sealed = seal_seed(kek, secret, key_id=key_id, issuer_id=issuer_id)
@@ -58,6 +63,7 @@ def create_key(
         number=number,
         algorithm=algorithm,
         public_key_multibase=public_multibase,
+        controller=f"did:key:{public_multibase}" if did_key else None,
         private_key_nonce=sealed.nonce,
         private_key_ciphertext=sealed.ciphertext,
         status="active",
@@ -77,10 +83,12 @@ def create_key(
     return key
 
 
-def create_issuer_keys(session: Session, issuer_id: uuid.UUID, kek: bytes) -> list[IssuerKey]:
+def create_issuer_keys(
+    session: Session, issuer_id: uuid.UUID, kek: bytes, *, did_key: bool = False
+) -> list[IssuerKey]:
     """A new issuer's first keys: `key-1` (Ed25519) and `key-2` (P-256)."""
     return [
-        create_key(session, issuer_id, number, kek, algorithm)
+        create_key(session, issuer_id, number, kek, algorithm, did_key=did_key)
         for number, algorithm in enumerate(ISSUER_KEY_ALGORITHMS, start=1)
     ]
 
@@ -99,8 +107,9 @@ def ensure_active_key(
     key = repository.active_key(session, issuer_id, algorithm)
     if key is not None or algorithm != "P-256":
         return key
-    if repository.lock_issuer(session, issuer_id) is None:
-        return None
+    issuer = repository.lock_issuer(session, issuer_id)
+    if issuer is None or issuer.did_method == "key":
+        return None  # a did:key issuer's keys are its identifiers: never added later
     key = repository.active_key(session, issuer_id, algorithm)
     if key is not None:
         return key

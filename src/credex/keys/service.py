@@ -20,7 +20,7 @@ from credex.auth.principal import Principal
 from credex.core.keys import KeyAlgorithm
 from credex.db.base import utcnow
 from credex.db.models import Issuer, IssuerKey
-from credex.errors import InvalidInput, NotFound, field_error
+from credex.errors import Conflict, InvalidInput, NotFound, field_error
 from credex.issuers import repository
 from credex.issuers.public import issuer_id_from_did
 from credex.keys.provisioning import ISSUER_KEY_ALGORITHMS, create_key
@@ -81,6 +81,7 @@ def rotate_keys(
 ) -> list[IssuerKey]:
     """New active keys; the previous ones become `retired` and stay in the DID document."""
     issuer = _issuer_for(session, principal, issuer_id, lock=True)
+    _refuse_did_key(issuer, "rotated")
     keys = []
     for algorithm in algorithms:
         key = _replace_active_key(
@@ -92,6 +93,16 @@ def rotate_keys(
         )
         keys.append(key)
     return keys
+
+
+def _refuse_did_key(issuer: Issuer, what: str) -> None:
+    if issuer.did_method == "key":
+        raise Conflict(
+            f"the keys of a did:key issuer cannot be {what}: a did:key is its public key, so a "
+            "new key would be a new identifier and the credentials already issued name the old "
+            "one; create a did:web issuer when keys must rotate",
+            code="did-key-cannot-rotate",
+        )
 
 
 def parse_key_ref(key_ref: str) -> uuid.UUID | int | None:
@@ -141,7 +152,7 @@ def compromise_key(
             "a compromise cannot start in the future",
             errors=[field_error("/since", "must not be later than now")],
         )
-    if key.status == "active":
+    if key.status == "active" and issuer.did_method != "key":
         _replace_active_key(
             session,
             issuer,
@@ -181,6 +192,9 @@ def key_status(session: Session, verification_method: str, settings: Settings) -
     earlier still verify (see `credex.issuers.public.did_document`).
     """
     did, _, fragment = verification_method.partition("#")
+    if did.startswith("did:key:"):
+        key = repository.key_by_controller(session, did)
+        return KeyStatus(key.status, key.compromised_since) if key is not None else None
     issuer_id = issuer_id_from_did(did, settings.base_url)
     match = _KEY_NAME.match(fragment)
     if issuer_id is None or match is None:

@@ -39,7 +39,7 @@ from credex.core.keys import (
 from credex.db.models import IssuerKey
 from credex.errors import Conflict, NotFound
 from credex.issuers import repository
-from credex.issuers.public import issuer_did, verification_method_id
+from credex.issuers.public import key_controller, key_verification_method
 from credex.keys.encryption import SealedKey, open_seed
 from credex.keys.provisioning import ISSUER_KEY_ALGORITHMS, ensure_active_key
 from credex.settings import Settings
@@ -137,13 +137,12 @@ def _algorithm_of(key: IssuerKey) -> KeyAlgorithm:
 
 
 def signer_for_key(key: IssuerKey, settings: Settings) -> IssuerKeySigner:
-    did = issuer_did(key.issuer_id, settings.base_url)
     return IssuerKeySigner(
         algorithm=_algorithm_of(key),
         key_id=key.id,
         issuer_id=key.issuer_id,
-        controller=did,
-        verification_method=verification_method_id(did, key.number),
+        controller=key_controller(key, settings.base_url),
+        verification_method=key_verification_method(key, settings.base_url),
         public_key_multibase=key.public_key_multibase,
         sealed=SealedKey(nonce=key.private_key_nonce, ciphertext=key.private_key_ciphertext),
         kek=settings.resolve_key_encryption_key(),
@@ -189,11 +188,10 @@ def issuer_public_jwks(
         (key for key in keys if key.status in wanted),
         key=lambda key: (key.status != "active", key.number),
     )
-    did = issuer_did(issuer_id, settings.base_url)
     return [
         {
             **PublicKey.from_multikey(key.public_key_multibase).to_jwk(),
-            "kid": verification_method_id(did, key.number),
+            "kid": key_verification_method(key, settings.base_url),
             "alg": jws_algorithm(_algorithm_of(key)),
             "use": "sig",
         }

@@ -23,7 +23,6 @@ from credex.db.base import utcnow
 from credex.db.models import StatusList
 from credex.db.session import is_read_only
 from credex.errors import NotFound
-from credex.issuers.public import issuer_did
 from credex.keys.signer import IssuerKeySigner, signer_for_issuer
 from credex.settings import Settings
 from credex.status_lists import repository
@@ -87,7 +86,7 @@ def _sign(
         bits.set(index, 1)
     unsigned = build_status_list_credential(
         list_id=status_list_url(status_list.id, settings.base_url),
-        issuer=issuer_did(status_list.issuer_id, settings.base_url),
+        issuer=signer.controller,  # the issuer's did:web, or its did:key
         purpose=status_list.purpose,
         bits=bits,
         valid_from=utcnow(),

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from credex.db.models import TrustedIssuer
 from credex.errors import Conflict, NotFound
 from credex.issuers import repository as issuers
-from credex.issuers.public import issuer_id_from_did
 from credex.pagination import paginate
 from credex.settings import Settings
 from credex.verification.repository import trusted_issuer_named, trusted_issuers
@@ -42,13 +41,9 @@ UNKNOWN = IssuerTrust("unknown", "not one of this service's issuers, nor on its 
 def issuer_trust(session: Session | None, settings: Settings, issuer: str | None) -> IssuerTrust:
     if session is None or not issuer:
         return UNKNOWN
-    own_id = issuer_id_from_did(issuer, settings.base_url)
-    if own_id is not None:
-        own = issuers.find_issuer(session, own_id)
-        if own is not None:
-            return IssuerTrust(
-                "this-service", f"an issuer registered with this service ({own.name})"
-            )
+    own = issuers.find_issuer_by_did(session, issuer, settings.base_url)
+    if own is not None:
+        return IssuerTrust("this-service", f"an issuer registered with this service ({own.name})")
     listed = trusted_issuer_named(session, issuer)
     if listed is not None:
         return IssuerTrust(

@@ -17,13 +17,18 @@ from sqlalchemy.orm import Session
 from credex.auth.principal import Principal
 from credex.core import CoreError, InvalidCredentialError, sign_credential
 from credex.core.errors import VCDM_ERRORS
+from credex.core.keys import KeyAlgorithm
 from credex.errors import CredexError, Forbidden, InvalidInput
 from credex.issuers import repository as issuers
-from credex.issuers.public import issuer_did, issuer_id_from_did
 from credex.keys.signer import signer_for_issuer
 from credex.settings import Settings
 
-ISSUE_OPTIONS = frozenset({"credentialId", "mandatoryPointers"})
+ISSUE_OPTIONS = frozenset({"credentialId", "mandatoryPointers", "cryptosuite"})
+# VC-API `options.cryptosuite` → the issuer key that signs (VC-DI-EDDSA, VC-DI-ECDSA).
+CRYPTOSUITE_KEYS: dict[str, KeyAlgorithm] = {
+    "eddsa-rdfc-2022": "Ed25519",
+    "ecdsa-rdfc-2019": "P-256",
+}
 VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
 MALFORMED = VCDM_ERRORS + "MALFORMED_VALUE_ERROR"
@@ -60,6 +65,12 @@ def read_issue_request(body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     credential_id = options.get("credentialId")
     if credential_id is not None and not isinstance(credential_id, str):
         raise MalformedRequest("options.credentialId must be a string")
+    suite = options.get("cryptosuite")
+    if suite is not None and suite not in CRYPTOSUITE_KEYS:
+        raise MalformedRequest(
+            f"unsupported cryptosuite {suite!r}; use one of {', '.join(CRYPTOSUITE_KEYS)}",
+            errors=[_error("/options/cryptosuite", "not a cryptosuite this service issues")],
+        )
     return credential, options
 
 
@@ -71,9 +82,9 @@ def _signing_issuer(
         return principal.issuer_id
     if principal.is_admin:
         named = claimed.get("id") if isinstance(claimed, dict) else claimed
-        issuer_id = issuer_id_from_did(named, base_url) if isinstance(named, str) else None
-        if issuer_id is not None and issuers.find_issuer(session, issuer_id) is not None:
-            return issuer_id
+        found = issuers.find_issuer_by_did(session, named, base_url)
+        if found is not None:
+            return found.id
         raise InvalidInput(
             "as an admin, name one of this service's issuers in credential.issuer",
             errors=[_error("/credential/issuer", "not an issuer of this service")],
@@ -114,7 +125,9 @@ def issue(session: Session, principal: Principal, body: Any, settings: Settings)
     credential, options = read_issue_request(body)
     credential = copy.deepcopy(credential)
     issuer_id = _signing_issuer(session, principal, credential.get("issuer"), settings.base_url)
-    credential = _with_issuer(credential, issuer_did(issuer_id, settings.base_url))
+    suite = options.get("cryptosuite") or "eddsa-rdfc-2022"
+    signer = signer_for_issuer(session, issuer_id, settings, algorithm=CRYPTOSUITE_KEYS[suite])
+    credential = _with_issuer(credential, signer.controller)
     credential_id = options.get("credentialId")
     if credential_id is not None:
         if "id" in credential and credential["id"] != credential_id:
@@ -124,9 +137,8 @@ def issue(session: Session, principal: Principal, body: Any, settings: Settings)
             )
         credential["id"] = credential_id
     _add_proof_context(credential)
-    signer = signer_for_issuer(session, issuer_id, settings)
     try:
-        return sign_credential(credential, signer)
+        return sign_credential(credential, signer, cryptosuite=suite)
     except InvalidCredentialError as exc:
         errors = [
             _error(f"/credential{p.pointer}", p.detail, VCDM_ERRORS + p.code) for p in exc.problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from credex.db.models import ExternalCredential, Issuer, ShareLink
-from credex.issuers.public import issuer_did
+from credex.issuers.public import issuer_identifier
 from credex.wallet.facts import as_float
 from credex.wallet.schemas import ImportedCredentialRead, IssuerSummary, ShareLinkRead
 from credex.wallet.sharing import is_active
@@ -28,7 +28,7 @@ def share_link_read(link: ShareLink, now: datetime) -> ShareLinkRead:
 
 def issuer_summary(issuer: Issuer, base_url: str) -> IssuerSummary:
     return IssuerSummary(
-        id=issuer.id, name=issuer.name, did=issuer_did(issuer.id, base_url), url=issuer.url
+        id=issuer.id, name=issuer.name, did=issuer_identifier(issuer, base_url), url=issuer.url
     )
 
 

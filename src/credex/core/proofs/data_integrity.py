@@ -1,7 +1,8 @@
 """Verifiable Credential Data Integrity 1.0: add and verify proofs, proof sets and chains.
 
 https://www.w3.org/TR/vc-data-integrity/ §4.2 Add Proof, §4.3 Add Proof Set/Chain, §4.4 Verify
-Proof, §4.5 Verify Proof Sets and Chains. credex issues DataIntegrityProof/eddsa-rdfc-2022 and
+Proof, §4.5 Verify Proof Sets and Chains. credex issues DataIntegrityProof/eddsa-rdfc-2022 (and
+ecdsa-rdfc-2019 with P-256 keys) and
 verifies eddsa-rdfc-2022, ecdsa-rdfc-2019 and legacy Ed25519Signature2020. Every proof of a
 proof set must verify; a proof naming `previousProof` also secures the proofs it names.
 """
@@ -9,7 +10,7 @@ proof set must verify; a proof naming `previousProof` also secures the proofs it
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -31,6 +32,10 @@ from credex.core.proofs.cryptosuites import Cryptosuite, Transform, is_datetime_
 SUITES: dict[tuple[str, str | None], Cryptosuite] = {
     (suite.proof_type, suite.name): suite
     for suite in (eddsa_rdfc_2022.SUITE, ecdsa_rdfc_2019.SUITE, ed25519_signature_2020.SUITE)
+}
+_CREATORS: dict[str, Callable[[dict[str, Any], dict[str, Any], Signer], dict[str, Any]]] = {
+    eddsa_rdfc_2022.CRYPTOSUITE: eddsa_rdfc_2022.create_proof,
+    ecdsa_rdfc_2019.CRYPTOSUITE: ecdsa_rdfc_2019.create_proof,
 }
 _NOT_CRYPTOSUITES = {
     "eddsa-rdf-2022": "'eddsa-rdf-2022' is a typo in OB 3.0 texts, not a cryptosuite "
@@ -76,15 +81,19 @@ def add_proof(
     proof_id: str | None = None,
     previous_proof: str | list[str] | None = None,
 ) -> dict[str, Any]:
-    """Secure `document` with a new eddsa-rdfc-2022 proof (DI §4.2, §4.3); returns a new dict.
+    """Secure `document` with a new eddsa-rdfc-2022 or ecdsa-rdfc-2019 proof (DI §4.2, §4.3).
+
+    Returns a new dict; the signer's algorithm must fit the cryptosuite.
 
     An existing `proof` makes a proof set (the new proof is appended); `previous_proof` ids
     make a chain: the named proofs are secured together with the document.
     """
     if not isinstance(document, dict):
         raise ParsingError("the document to secure must be a JSON object")
-    if cryptosuite != eddsa_rdfc_2022.CRYPTOSUITE:
-        raise ProofGenerationError(f"credex issues only eddsa-rdfc-2022 proofs, not {cryptosuite}")
+    if cryptosuite not in _CREATORS:
+        raise ProofGenerationError(
+            f"credex issues eddsa-rdfc-2022 and ecdsa-rdfc-2019 proofs here, not {cryptosuite}"
+        )
     existing = _proof_list(document.get("proof"), ProofGenerationError)
     unsecured = {key: value for key, value in document.items() if key != "proof"}
     options: dict[str, Any] = {"type": eddsa_rdfc_2022.PROOF_TYPE}
@@ -102,7 +111,7 @@ def add_proof(
     if previous_proof is not None:
         options["previousProof"] = previous_proof
         unsecured["proof"] = _previous_proofs(previous_proof, existing, ProofGenerationError)
-    proof = eddsa_rdfc_2022.create_proof(unsecured, options, signer)
+    proof = _CREATORS[cryptosuite](unsecured, options, signer)
     # A JSON round trip copies several times faster than copy.deepcopy, and a credential is
     # JSON by definition; the copier of a shape just canonicalized is faster still.
     secured = json.loads(json.dumps(document)) if existing else copy_document(document)

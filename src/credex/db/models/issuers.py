@@ -44,6 +44,10 @@ class Issuer(UUIDPrimaryKey, Timestamps, Base):
     # Annex I element 11: {"type", "body", "url"}.
     quality_assurance: Mapped[dict[str, Any] | None]
     accreditation_note: Mapped[str | None] = mapped_column(Text)
+    # `web` (did:web under CREDEX_BASE_URL, keys rotate) or `key` (did:key, chosen at creation).
+    did_method: Mapped[str] = mapped_column(String(8), default="web", server_default="web")
+    # did:key issuers only: the did:key of the Ed25519 key-1, the issuer's primary identifier.
+    did: Mapped[str | None] = mapped_column(String(128))
 
     keys: Mapped[list[IssuerKey]] = relationship(
         back_populates="issuer", lazy="raise", order_by="IssuerKey.number"
@@ -72,6 +76,8 @@ class IssuerKey(UUIDPrimaryKey, Base):
     number: Mapped[int]
     algorithm: Mapped[str] = mapped_column(String(16), default="Ed25519")
     public_key_multibase: Mapped[str] = mapped_column(String(128))
+    # The did:key that names this key, for did:key issuers (None: the issuer's did:web).
+    controller: Mapped[str | None] = mapped_column(String(128))
     # AES-256-GCM of the 32-byte Ed25519 seed or P-256 private scalar; associated data binds it
     # to (key id, issuer id).
     private_key_nonce: Mapped[bytes] = mapped_column(LargeBinary(12))
