@@ -73,6 +73,7 @@ def test_the_learning_credential_verifies_and_discloses_as_its_type_says(
     assert sd_jwt.endswith("~")
     header = unverified_header(sd_jwt)
     assert header["typ"] == "dc+sd-jwt"
+    assert header["alg"] == "ES256"  # the issuer's P-256 key (EUDI/HAIP, DIIP)
     assert header["kid"].startswith(f"did:web:testserver:issuers:{tenant.issuer_id}#key-")
     verified = verify(client, tenant, sd_jwt)
     claims = verified.claims

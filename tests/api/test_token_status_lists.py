@@ -44,7 +44,9 @@ def token_status(client: TestClient, tenant: Tenant, credential_id: str) -> int:
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/statuslist+jwt"
     token = response.text
-    key = issuer_key(client, tenant.issuer_id, unverified_header(token)["kid"])
+    header = unverified_header(token)
+    assert header["alg"] == "ES256"
+    key = issuer_key(client, tenant.issuer_id, header["kid"])
     read = read_status_list_token(token, key, uri=uri, now=datetime.now(UTC))
     assert read.payload["iss"] == f"http://testserver/issuers/{tenant.issuer_id}"
     assert read.status_list.bits == 2

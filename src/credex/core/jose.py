@@ -16,26 +16,27 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from credex.core.errors import ParsingError, ProofGenerationError, ProofVerificationError
+from credex.core.errors import (
+    CoreError,
+    ParsingError,
+    ProofGenerationError,
+    ProofVerificationError,
+)
 from credex.core.jwt_sign import b64url_encode, compact_json
-from credex.core.keys import KeyAlgorithm, PublicKey, Signer
-
-JOSE_ALGORITHMS: dict[KeyAlgorithm, str] = {"Ed25519": "EdDSA", "P-256": "ES256", "P-384": "ES384"}
-"""RFC 8037 §3.1 (EdDSA) and RFC 7518 §3.4 (ES256/ES384): the `alg` for each key type."""
+from credex.core.keys import Signer, jws_algorithm
 
 ASYMMETRIC_ALGORITHMS = frozenset({"EdDSA", "ES256", "ES384"})
 _COORDINATE_BYTES = {"ES256": 32, "ES384": 48}
 
 
 def jose_algorithm(signer: Signer) -> str:
-    algorithm = JOSE_ALGORITHMS.get(signer.algorithm)
-    if algorithm is None:
-        raise ProofGenerationError(f"no JOSE algorithm for {signer.algorithm} keys here")
-    return algorithm
+    """RFC 8037 §3.1 (EdDSA) and RFC 7518 §3.4 (ES256/ES384): the `alg` for the signer's key."""
+    try:
+        return jws_algorithm(signer.algorithm)
+    except CoreError as exc:
+        raise ProofGenerationError(exc.detail) from exc
 
 
 def sign_compact(header: Mapping[str, Any], payload: Mapping[str, Any], signer: Signer) -> str:
@@ -136,20 +137,3 @@ def verify_compact(
         raise ParsingError(f"malformed JWS: {exc}") from exc
     payload = parse_json_object(signed["payload"], "the JWS payload")
     return header, payload
-
-
-def public_jwk(key: PublicKey) -> dict[str, Any]:
-    """The public JWK of an Ed25519 (RFC 8037 §2) or EC P-256/P-384 (RFC 7518 §6.2) key."""
-    if isinstance(key.key, ed25519.Ed25519PublicKey):
-        raw = key.key.public_bytes(Encoding.Raw, PublicFormat.Raw)
-        return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(raw)}
-    if isinstance(key.key, ec.EllipticCurvePublicKey):
-        size = _COORDINATE_BYTES["ES256" if key.algorithm == "P-256" else "ES384"]
-        numbers = key.key.public_numbers()
-        return {
-            "kty": "EC",
-            "crv": key.algorithm,
-            "x": b64url_encode(numbers.x.to_bytes(size, "big")),
-            "y": b64url_encode(numbers.y.to_bytes(size, "big")),
-        }
-    raise ProofGenerationError(f"no JWK form for {key.algorithm} keys here")

@@ -1,11 +1,12 @@
 """The issuer key that signs JOSE forms (SD-JWT VCs, Token Status Lists) and its discovery.
 
-Verifiers find it through JWT VC Issuer Metadata (SD-JWT VC §"JWT VC Issuer Metadata"): `iss`
-is the issuer's profile URL `<base>/issuers/<id>` and `GET /.well-known/jwt-vc-issuer/issuers/<id>`
-returns `{"issuer": iss, "jwks": {"keys": [...]}}`; the JWS header's `kid` is the key's DID URL
-(`did:web:…#key-n`), which also resolves through the issuer's DID document. Compromised keys
-are left out of the JWKS: an SD-JWT VC has no way to say "valid only before", so none of
-their signatures verify (the safer failure). Issuers have no X.509 certificates, so no `x5c`.
+JOSE forms are signed ES256 with the issuer's P-256 key: the EUDI Wallet (HAIP) and DIIP v4
+require it. Verifiers find the key through JWT VC Issuer Metadata (SD-JWT VC §"JWT VC Issuer
+Metadata"): `iss` is the issuer's profile URL `<base>/issuers/<id>` (also its OID4VCI issuer id)
+and `GET /.well-known/jwt-vc-issuer/issuers/<id>` returns `{"issuer": iss, "jwks": {"keys"}}`;
+the JWS header's `kid` is the key's DID URL (`did:web:…#key-n`), which also resolves through
+the issuer's DID document. Compromised keys are left out of the JWKS (a JWK set cannot say
+"valid only before"). Issuers have no X.509 certificates, so no `x5c`.
 """
 
 from __future__ import annotations
@@ -15,18 +16,19 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from credex.core import PublicKey
-from credex.core.jose import JOSE_ALGORITHMS, public_jwk
+from credex.core.keys import KeyAlgorithm
 from credex.errors import NotFound
 from credex.issuers import repository as issuers
-from credex.issuers.public import issuer_did, profile_url, verification_method_id
-from credex.keys.signer import IssuerKeySigner, signer_for_issuer
+from credex.issuers.public import profile_url
+from credex.keys.signer import IssuerKeySigner, issuer_public_jwks, signer_for_issuer
 from credex.settings import Settings
+
+JOSE_KEY: KeyAlgorithm = "P-256"
 
 
 def jose_signer(session: Session, issuer_id: uuid.UUID, settings: Settings) -> IssuerKeySigner:
-    """The issuer's active signing key, as a signer for compact JWS."""
-    return signer_for_issuer(session, issuer_id, settings)
+    """The issuer's active P-256 key (created on first need for older issuers), for ES256."""
+    return signer_for_issuer(session, issuer_id, settings, algorithm=JOSE_KEY)
 
 
 def issuer_identifier(issuer_id: uuid.UUID, base_url: str) -> str:
@@ -37,20 +39,8 @@ def issuer_identifier(issuer_id: uuid.UUID, base_url: str) -> str:
 def jwt_vc_issuer_metadata(
     session: Session, issuer_id: uuid.UUID, settings: Settings
 ) -> dict[str, Any]:
-    """`{"issuer", "jwks"}` for one issuer: every key that is not compromised, with its `kid`."""
+    """`{"issuer", "jwks"}` for one issuer: its active and retired keys, each with its `kid`."""
     if issuers.find_issuer(session, issuer_id) is None:
         raise NotFound(f"no issuer {issuer_id}")
-    did = issuer_did(issuer_id, settings.base_url)
-    keys = []
-    for key in issuers.keys_of(session, issuer_id):
-        if key.status == "compromised":
-            continue
-        public = PublicKey.from_multikey(key.public_key_multibase)
-        jwk = public_jwk(public)
-        jwk.update(
-            kid=verification_method_id(did, key.number),
-            alg=JOSE_ALGORITHMS[public.algorithm],
-            use="sig",
-        )
-        keys.append(jwk)
+    keys = issuer_public_jwks(session, issuer_id, settings)
     return {"issuer": issuer_identifier(issuer_id, settings.base_url), "jwks": {"keys": keys}}
