@@ -12,6 +12,7 @@ from credex.achievements.router import router as achievements_router
 from credex.audit.router import router as audit_router
 from credex.auth.router import router as tokens_router
 from credex.core.credex_context import register_credex_context
+from credex.credential_forms.router import router as credential_forms_router
 from credex.db import migrate
 from credex.db.session import Database
 from credex.frameworks.router import router as frameworks_router
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(credentials_router)
     app.include_router(credentials_public_router)
     app.include_router(status_lists_router)
+    app.include_router(credential_forms_router)
     app.include_router(audit_router)
     app.include_router(batch_router)
     app.include_router(stacking_router)

@@ -1,6 +1,6 @@
 """Revocation: final, reasoned, audited, visible in the status list right after commit.
 
-Suspension is refused with an explanation: OB 3.0 allows one `credentialStatus` object.
+Suspension (the SD-JWT VC form only) is tested in `test_token_status_lists.py`.
 """
 
 from __future__ import annotations
@@ -75,18 +75,3 @@ def test_a_reason_is_required(client: TestClient, database: Database, settings: 
         f"{URL}/{uuid.uuid4()}/revoke", json={"reason": "x"}, headers=tenant.headers
     )
     assert missing.status_code == 404
-
-
-def test_suspension_is_refused_with_the_reason(
-    client: TestClient, database: Database, settings: Settings
-) -> None:
-    tenant = make_tenant(database, settings)
-    issued = issue(client, tenant)
-    for action in ("suspend", "reinstate"):
-        response = client.post(
-            f"{URL}/{issued['id']}/{action}", json={"reason": "x"}, headers=tenant.headers
-        )
-        assert response.status_code == 409
-        assert response.headers["content-type"] == "application/problem+json"
-        assert "one credentialStatus" in response.json()["detail"]
-    assert client.get(f"{URL}/{issued['id']}", headers=tenant.headers).json()["status"] == "active"

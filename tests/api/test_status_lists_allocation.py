@@ -13,9 +13,10 @@ from credex.status_lists import allocation
 from tests.api.test_issuance_support import fetch, issue, make_tenant
 
 
-def _lists(database: Database) -> list[tuple[str, int]]:
+def _lists(database: Database, purpose: str = "revocation") -> list[tuple[str, int]]:
     with database.unit_of_work() as session:
-        rows = session.scalars(select(StatusList).order_by(StatusList.created_at)).all()
+        query = select(StatusList).where(StatusList.purpose == purpose)
+        rows = session.scalars(query.order_by(StatusList.created_at)).all()
         return [(row.state, row.capacity) for row in rows]
 
 
@@ -39,6 +40,8 @@ def test_a_full_list_is_closed_and_a_new_one_opened(
     assert len({e["statusListCredential"] for e in entries[20:]}) == 1
     assert entries[20]["statusListCredential"] != first_list
     assert _lists(database) == [("full", 20), ("open", 20)]
+    # The Token Status List entries drawn beside them fill and roll over the same way.
+    assert _lists(database, "token-status") == [("full", 20), ("open", 20)]
 
 
 def test_the_sampled_count_rolls_over_at_the_threshold(
@@ -72,6 +75,8 @@ def test_candidates_already_taken_are_skipped(
     calls: list[int] = []
 
     def stale_free_index(session, status_list, avoid=()):  # type: ignore[no-untyped-def]
+        if status_list.purpose != "revocation":  # the Token Status List entry drawn beside it
+            return real_free_index(session, status_list, avoid)
         calls.append(len(calls))
         # The first draw "does not see" the taken index, as a concurrent request would not.
         return taken if len(calls) == 1 else real_free_index(session, status_list, avoid)

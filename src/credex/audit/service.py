@@ -19,6 +19,8 @@ from credex.pagination import paginate
 
 ISSUED = "credential.issued"
 REVOKED = "credential.revoked"
+SUSPENDED = "credential.suspended"
+REINSTATED = "credential.reinstated"
 VISIBILITY_CHANGED = "credential.visibility_changed"
 
 

@@ -18,22 +18,25 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from credex.core.errors import ParsingError, ProofGenerationError, ProofVerificationError
+from credex.core.errors import (
+    CoreError,
+    ParsingError,
+    ProofGenerationError,
+    ProofVerificationError,
+)
 from credex.core.jwt_sign import b64url_encode, compact_json
-from credex.core.keys import KeyAlgorithm, Signer
-
-JOSE_ALGORITHMS: dict[KeyAlgorithm, str] = {"Ed25519": "EdDSA", "P-256": "ES256", "P-384": "ES384"}
-"""RFC 8037 §3.1 (EdDSA) and RFC 7518 §3.4 (ES256/ES384): the `alg` for each key type."""
+from credex.core.keys import Signer, jws_algorithm
 
 ASYMMETRIC_ALGORITHMS = frozenset({"EdDSA", "ES256", "ES384"})
 _COORDINATE_BYTES = {"ES256": 32, "ES384": 48}
 
 
 def jose_algorithm(signer: Signer) -> str:
-    algorithm = JOSE_ALGORITHMS.get(signer.algorithm)
-    if algorithm is None:
-        raise ProofGenerationError(f"no JOSE algorithm for {signer.algorithm} keys here")
-    return algorithm
+    """RFC 8037 §3.1 (EdDSA) and RFC 7518 §3.4 (ES256/ES384): the `alg` for the signer's key."""
+    try:
+        return jws_algorithm(signer.algorithm)
+    except CoreError as exc:
+        raise ProofGenerationError(exc.detail) from exc
 
 
 def sign_compact(header: Mapping[str, Any], payload: Mapping[str, Any], signer: Signer) -> str:

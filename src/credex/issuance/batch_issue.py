@@ -18,7 +18,6 @@ by one through `issue_credential`, which owns those rules and their error messag
 from __future__ import annotations
 
 import random
-import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -52,7 +51,6 @@ from credex.status_lists import repository as status_lists
 from credex.status_lists.service import status_list_url
 
 _LEARNER_FACTS = ("name", "did", "external_id")
-_secure = secrets.SystemRandom()
 
 
 class UseSingleIssuance(Exception):
@@ -102,12 +100,15 @@ class ChunkIssuer:
         requests = [request for _, request in rows]
         learners, new_learners = _learners_for(session, self.issuer_id, requests)
         slots = _free_slots(session, self.issuer_id, len(requests))
+        token_slots = _free_slots(
+            session, self.issuer_id, len(requests), status_lists.IETF_STATUS_LIST
+        )
         base_url = self.settings.base_url
         values: list[dict[str, Any]] = []
         documents: list[dict[str, Any]] = []
         plans: list[_Plan] = []
-        for (number, request), learner, (status_list, index) in zip(
-            rows, learners, slots, strict=True
+        for (number, request), learner, (status_list, index), (token_list, token_index) in zip(
+            rows, learners, slots, token_slots, strict=True
         ):
             plan = self.plan(session, request)
             facts = _facts(
@@ -131,6 +132,8 @@ class ChunkIssuer:
                     "public": bool(request.public),
                     "status_list_id": status_list.id,
                     "status_index": index,
+                    "token_list_id": token_list.id,
+                    "token_index": token_index,
                     "valid_from": facts.valid_from,
                     "valid_until": facts.valid_until,
                     "idempotency_key": row_idempotency_key(self.job_id, number),
@@ -156,7 +159,7 @@ class ChunkIssuer:
                     "format": row["format"],
                 },
             )
-        _maybe_roll_over(session, {list_ for list_, _ in slots}, len(values))
+        _maybe_roll_over(session, {list_ for list_, _ in slots + token_slots}, len(values))
         issued = [
             (Credential(**row), plan.achievement) for row, plan in zip(values, plans, strict=True)
         ]
@@ -269,24 +272,14 @@ def _learners_by_email(
     return found, set(ids.values()) & {row.id for row in found.values()}
 
 
-def _free_slots(session: Session, issuer_id: uuid.UUID, count: int) -> list[tuple[StatusList, int]]:
-    """`count` distinct random free indexes of the issuer's open list (one query per draw)."""
-    status_list = allocation.current_list(session, issuer_id)
-    chosen: set[int] = set()
-    for _ in range(allocation.MAX_DRAWS):
-        need = count - len(chosen)
-        if need <= 0:
-            break
-        size = min(status_list.capacity, 2 * need + allocation.CANDIDATES)
-        candidates = [
-            i for i in _secure.sample(range(status_list.capacity), size) if i not in chosen
-        ]
-        taken = status_lists.used_among(session, status_list.id, candidates)
-        chosen.update([index for index in candidates if index not in taken][:need])
-    if len(chosen) < count:
+def _free_slots(
+    session: Session, issuer_id: uuid.UUID, count: int, purpose: str = status_lists.REVOCATION
+) -> list[tuple[StatusList, int]]:
+    """`count` distinct random free indexes of the issuer's open list for `purpose`."""
+    status_list = allocation.current_list(session, issuer_id, purpose=purpose)
+    indexes = allocation.free_indexes(session, status_list, count)
+    if indexes is None:
         raise UseSingleIssuance("the status list is nearly full")
-    indexes = list(chosen)
-    _secure.shuffle(indexes)  # rows get indexes in random order too
     return [(status_list, index) for index in indexes]
 
 
@@ -300,6 +293,6 @@ def _maybe_roll_over(session: Session, lists: set[StatusList], issued: int) -> N
     """Count the list's fill now and then (see `BULK_FILL_CHECK_EVERY`); roll over when full."""
     for status_list in lists:
         if random.random() < issued / BULK_FILL_CHECK_EVERY:  # noqa: S311 - sampling
-            used = status_lists.count_used(session, status_list.id)
+            used = status_lists.count_used(session, status_list.id, status_list.purpose)
             if used >= allocation.ROLLOVER_FILL * status_list.capacity:
                 allocation.roll_over(session, status_list)

@@ -1,16 +1,19 @@
 """After issuance: the issuer's lookups and the changes a credential can go through.
 
-Revocation is final and sets the credential's bit in its status list (the list is re-signed on
-its next GET). Suspension is not offered: OB 3.0 allows ONE `credentialStatus` object (a set is
-invalid against the official OB JSON Schema) and credex uses it for revocation; a suspension
-entry would need a second one, so `/suspend` and `/reinstate` answer 409 saying so.
+One record, one status (`active`, `suspended`, `revoked`), shown by every form of it:
+- Revocation is final. In one transaction it sets the credential's bit in its Bitstring
+  Status List (the OB 3.0 form) and its entry in its IETF Token Status List to INVALID (the
+  SD-JWT VC form); both lists are re-signed on their next GET.
+- Suspension and reinstatement exist for the SD-JWT VC form only: its Token Status List entry
+  has 2 bits (SUSPENDED = 2). OB 3.0 allows ONE `credentialStatus` object and credex uses it for
+  revocation, so the OB 3.0 form cannot show a suspension: its Bitstring entry stays unset and
+  verifiers of that form see it valid. The API's `status` says `suspended`.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import NoReturn
 
 from sqlalchemy.orm import Session
 
@@ -22,6 +25,7 @@ from credex.errors import Conflict, NotFound
 from credex.issuance import repository
 from credex.pagination import paginate
 from credex.status_lists import repository as status_lists
+from credex.status_lists import token_list
 
 
 def get_credential(session: Session, principal: Principal, credential_id: uuid.UUID) -> Credential:
@@ -74,6 +78,8 @@ def revoke_credential(
     credential.revoked_at = now
     credential.revocation_reason = reason
     status_lists.mark_changed(session, credential.status_list_id)
+    if credential.token_list_id is not None:
+        status_lists.mark_changed(session, credential.token_list_id)
     audit.record(
         session,
         action=audit.REVOKED,
@@ -103,15 +109,55 @@ def set_visibility(
     return credential
 
 
-def refuse_suspension(
-    session: Session, principal: Principal, credential_id: uuid.UUID, action: str
-) -> NoReturn:
-    _for_change(session, principal, credential_id)  # others' credentials stay 404
-    raise Conflict(
-        f"credentials cannot be {action}: Open Badges 3.0 allows one credentialStatus object, "
-        "which credex uses for revocation; a suspension entry would need a second one. "
-        "Revoke the credential (final) and issue a new one instead."
+def suspend_credential(
+    session: Session,
+    principal: Principal,
+    credential_id: uuid.UUID,
+    reason: str,
+    *,
+    actor: str,
+    base_url: str,
+) -> Credential:
+    """Active → suspended: the Token Status List entry becomes SUSPENDED (an entry is drawn
+    for credentials issued before token lists existed). Revoked or suspended → 409."""
+    credential = _for_change(session, principal, credential_id)
+    if credential.status != "active":
+        raise Conflict(
+            f"credential {credential_id} is {credential.status}; only active ones can be suspended"
+        )
+    token_list.status_of(session, credential, base_url)  # makes sure the entry exists
+    credential.status = "suspended"
+    credential.suspended_at = utcnow()
+    return _status_changed(session, credential, audit.SUSPENDED, reason, actor)
+
+
+def reinstate_credential(
+    session: Session, principal: Principal, credential_id: uuid.UUID, reason: str, *, actor: str
+) -> Credential:
+    """Suspended → active: the Token Status List entry is VALID again. Otherwise 409."""
+    credential = _for_change(session, principal, credential_id)
+    if credential.status != "suspended":
+        raise Conflict(f"credential {credential_id} is {credential.status}, not suspended")
+    credential.status = "active"
+    credential.suspended_at = None
+    return _status_changed(session, credential, audit.REINSTATED, reason, actor)
+
+
+def _status_changed(
+    session: Session, credential: Credential, action: str, reason: str, actor: str
+) -> Credential:
+    assert credential.token_list_id is not None
+    status_lists.mark_changed(session, credential.token_list_id)
+    audit.record(
+        session,
+        action=action,
+        actor=actor,
+        issuer_id=credential.issuer_id,
+        credential_id=credential.id,
+        reason=reason,
+        details={"token_status_list_id": str(credential.token_list_id)},
     )
+    return credential
 
 
 def _for_change(session: Session, principal: Principal, credential_id: uuid.UUID) -> Credential:

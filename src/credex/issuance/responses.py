@@ -16,6 +16,7 @@ from credex.db.models import Credential
 from credex.issuance.document import credential_url
 from credex.issuance.schemas import CredentialRead
 from credex.status_lists.service import status_list_url
+from credex.status_lists.token_list import token_list_url
 
 
 def with_credential(head: dict[str, Any], credential: Credential) -> bytes:
@@ -50,6 +51,13 @@ def to_read(credential: Credential, base_url: str) -> CredentialRead:
         created_at=credential.created_at,
         revoked_at=credential.revoked_at,
         revocation_reason=credential.revocation_reason,
+        suspended_at=credential.suspended_at,
+        token_status_list=(
+            token_list_url(credential.token_list_id, base_url)
+            if credential.token_list_id is not None
+            else None
+        ),
+        token_status_index=credential.token_index,
     )
 
 

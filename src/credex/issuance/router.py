@@ -1,4 +1,4 @@
-"""`/api/v1/credentials`: issue one, list and read, revoke, change visibility.
+"""`/api/v1/credentials`: issue one, list and read, revoke, suspend/reinstate, visibility.
 
 Issuer tokens act for their own issuer; admins name one with `issuer_id`. Another issuer's
 credentials answer 404, learner tokens 403. `POST` honours `Idempotency-Key` (200 on replay).
@@ -135,17 +135,45 @@ def visibility(
 
 @router.post(
     "/{credential_id}/suspend",
-    summary="Not supported: OB 3.0 allows one credentialStatus (revocation); always 409",
-    status_code=409,
+    summary="Suspend (SD-JWT VC form only: its Token Status List entry becomes SUSPENDED)",
+    description=(
+        "Reversible. Only the SD-JWT VC form (IETF Token Status List, 2 bits) can show a "
+        "suspension: the OB 3.0 form carries a single revocation entry (OB 3.0 allows one "
+        "credentialStatus), which stays unset, so its verifiers still see it valid. The "
+        "credential's `status` is `suspended` everywhere in this API. Active only; else 409."
+    ),
 )
-def suspend(credential_id: uuid.UUID, session: SessionDep, principal: IssuerPrincipal) -> None:
-    lifecycle.refuse_suspension(session, principal, credential_id, "suspended")
+def suspend(
+    credential_id: uuid.UUID,
+    data: RevokeIn,
+    session: SessionDep,
+    principal: IssuerPrincipal,
+    settings: SettingsDep,
+) -> CredentialRead:
+    credential = lifecycle.suspend_credential(
+        session,
+        principal,
+        credential_id,
+        data.reason,
+        actor=actor_label(principal),
+        base_url=settings.base_url,
+    )
+    return to_read(credential, settings.base_url)
 
 
 @router.post(
     "/{credential_id}/reinstate",
-    summary="Not supported: nothing is ever suspended; always 409",
-    status_code=409,
+    summary="Reinstate a suspended credential (its Token Status List entry is VALID again)",
+    description="Suspended only; anything else is 409. Revocation stays final.",
 )
-def reinstate(credential_id: uuid.UUID, session: SessionDep, principal: IssuerPrincipal) -> None:
-    lifecycle.refuse_suspension(session, principal, credential_id, "reinstated")
+def reinstate(
+    credential_id: uuid.UUID,
+    data: RevokeIn,
+    session: SessionDep,
+    principal: IssuerPrincipal,
+    settings: SettingsDep,
+) -> CredentialRead:
+    credential = lifecycle.reinstate_credential(
+        session, principal, credential_id, data.reason, actor=actor_label(principal)
+    )
+    return to_read(credential, settings.base_url)

@@ -25,7 +25,7 @@ from pydantic import (
 from credex.learners.fields import Did, Email, ExternalId, PersonName
 
 CredentialFormat = Literal["ldp", "jwt"]
-CredentialStatus = Literal["active", "revoked"]
+CredentialStatus = Literal["active", "suspended", "revoked"]
 # OB 3.0 ResultStatusType (`credex.core.credentials.vocab.ResultStatusType`), a closed enum.
 ResultStatus = Literal[
     "Completed", "Enrolled", "Failed", "InProgress", "OnHold", "Provisional", "Withdrew"
@@ -161,6 +161,11 @@ class CredentialRead(BaseModel):
     created_at: datetime
     revoked_at: datetime | None
     revocation_reason: str | None
+    suspended_at: datetime | None = None
+    token_status_list: str | None = Field(
+        default=None, description="the SD-JWT VC form's IETF Token Status List (statuslist+jwt)"
+    )
+    token_status_index: int | None = None
 
 
 class CredentialDetailRead(CredentialRead):

@@ -7,7 +7,8 @@ as signed → audit entry. Services never commit; the caller's unit of work does
 anywhere leaves nothing behind (not even a newly created learner).
 
 The credential carries ONE `credentialStatus` (OB 3.0 allows a single object): a revocation
-`BitstringStatusListEntry`. Suspension is therefore not offered (see `lifecycle.py`).
+`BitstringStatusListEntry`. Its IETF Token Status List entry (for the SD-JWT VC form, which can
+also show suspension, see `lifecycle.py`) is drawn in the same transaction.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from credex.learners.service import learner_for_issuance
 from credex.learners.tenancy import acting_issuer_id
 from credex.settings import Settings
 from credex.status_lists import allocation
+from credex.status_lists.repository import IETF_STATUS_LIST
 from credex.status_lists.service import status_list_url
 
 IssuedCredential = Credential
@@ -123,8 +125,12 @@ def issue_or_replay(
     if facts.issuer_profile["id"] != signer.controller:  # a did:key issuer's P-256 did:key
         facts.issuer_profile = {**facts.issuer_profile, "id": signer.controller}
     lost: set[int] = set()
+    lost_tokens: set[int] = set()
     for _ in range(MAX_INDEX_ATTEMPTS):
         status_list, index = allocation.allocate(session, issuer_id, lost, context.open_list)
+        token_list, token_index = allocation.allocate(
+            session, issuer_id, lost_tokens, purpose=IETF_STATUS_LIST
+        )
         facts.status_entry = build_status_entry(
             list_credential_url=status_list_url(status_list.id, settings.base_url), index=index
         )
@@ -141,6 +147,8 @@ def issue_or_replay(
                 "content": _signed_text(facts, signer, request.format, request.cryptosuite),
                 "status_list_id": status_list.id,
                 "status_index": index,
+                "token_list_id": token_list.id,
+                "token_index": token_index,
                 "valid_from": facts.valid_from,
                 "valid_until": facts.valid_until,
                 "idempotency_key": key,
@@ -154,6 +162,7 @@ def issue_or_replay(
             if earlier is not None:
                 return IssueOutcome(idempotency.replayed(earlier, hashed), created=False)
         lost.add(index)
+        lost_tokens.add(token_index)
     else:
         raise Conflict("no free status list index could be reserved; retry the request")
     audit.record(
@@ -169,6 +178,7 @@ def issue_or_replay(
         },
     )
     allocation.maybe_roll_over(session, status_list)
+    allocation.maybe_roll_over(session, token_list)
     # A new credential may complete a stacking pathway: its award (if any) is issued in this
     # same transaction, exactly once per rule and learner (see `followups`).
     after_issuance(

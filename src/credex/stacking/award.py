@@ -53,6 +53,7 @@ from credex.settings import Settings
 from credex.stacking import repository
 from credex.stacking.facts import Component
 from credex.status_lists import allocation
+from credex.status_lists.repository import IETF_STATUS_LIST
 from credex.status_lists.service import status_list_url
 
 log = logging.getLogger(__name__)
@@ -166,8 +167,12 @@ def _issue(
     signer = signer_for_key(key, settings)
     related = related_resources(components)
     lost: set[int] = set()
+    lost_tokens: set[int] = set()
     for _ in range(MAX_INDEX_ATTEMPTS):
         status_list, index = allocation.allocate(session, issuer.id, lost)
+        token_list, token_index = allocation.allocate(
+            session, issuer.id, lost_tokens, purpose=IETF_STATUS_LIST
+        )
         facts.status_entry = build_status_entry(
             list_credential_url=status_list_url(status_list.id, base_url), index=index
         )
@@ -185,6 +190,8 @@ def _issue(
                 "content": json.dumps(signed, ensure_ascii=False, separators=(",", ":")),
                 "status_list_id": status_list.id,
                 "status_index": index,
+                "token_list_id": token_list.id,
+                "token_index": token_index,
                 "valid_from": facts.valid_from,
                 "valid_until": facts.valid_until,
                 "idempotency_key": None,
@@ -193,8 +200,10 @@ def _issue(
         )
         if credential is not None:
             allocation.maybe_roll_over(session, status_list)
+            allocation.maybe_roll_over(session, token_list)
             return credential
         lost.add(index)
+        lost_tokens.add(token_index)
     raise Conflict("no free status list index could be reserved for the stacked credential")
 
 

@@ -13,6 +13,10 @@ about issue order. How it works without a lock on the hot path:
 
 A per-list counter updated on every issuance would be exact, but its row lock would serialize
 all of an issuer's issuances until each commit; the sampled count costs ~1/64 of a COUNT.
+
+The same functions allocate IETF Token Status List entries (`purpose=IETF_STATUS_LIST`, the
+credential's `token_list_id`/`token_index`): each credential gets both entries, drawn
+independently, in the transaction that issues it.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from credex.core.status_list import MIN_ENTRIES
 from credex.db.models import StatusList
 from credex.errors import Conflict
 from credex.status_lists import repository
+from credex.status_lists.repository import REVOCATION
 
 CANDIDATES = 32
 MAX_DRAWS = 6
@@ -39,18 +44,22 @@ _secure = secrets.SystemRandom()
 
 
 def current_list(
-    session: Session, issuer_id: uuid.UUID, known: StatusList | None = None
+    session: Session,
+    issuer_id: uuid.UUID,
+    known: StatusList | None = None,
+    purpose: str = REVOCATION,
 ) -> StatusList:
-    """The issuer's open revocation list (`known` if the caller already loaded it), opened on
-    first use."""
+    """The issuer's open list for `purpose` (`known` if the caller already loaded it), opened
+    on first use."""
     found = known if known is not None and known.state == "open" else None
-    found = found or repository.open_list(session, issuer_id)
+    found = found if found is not None and found.purpose == purpose else None
+    found = found or repository.open_list(session, issuer_id, purpose)
     if found is not None:
         return found
-    created = repository.insert_open_list(session, issuer_id, LIST_CAPACITY)
+    created = repository.insert_open_list(session, issuer_id, LIST_CAPACITY, purpose)
     if created is not None:
         return created
-    found = repository.open_list(session, issuer_id)  # a concurrent request opened it
+    found = repository.open_list(session, issuer_id, purpose)  # a concurrent request opened it
     if found is None:  # pragma: no cover - the conflict proves it exists
         raise Conflict("the status list changed concurrently; retry")
     return found
@@ -64,7 +73,7 @@ def free_index(
         candidates = _secure.sample(
             range(status_list.capacity), min(CANDIDATES, status_list.capacity)
         )
-        taken = repository.used_among(session, status_list.id, candidates)
+        taken = repository.used_among(session, status_list.id, candidates, status_list.purpose)
         for index in candidates:
             if index not in taken and index not in avoid:
                 return index
@@ -76,13 +85,14 @@ def allocate(
     issuer_id: uuid.UUID,
     avoid: Collection[int] = (),
     known: StatusList | None = None,
+    purpose: str = REVOCATION,
 ) -> tuple[StatusList, int]:
     """A list and a free random index in it; `avoid` holds indexes that just lost a race."""
-    status_list = current_list(session, issuer_id, known)
+    status_list = current_list(session, issuer_id, known, purpose)
     index = free_index(session, status_list, avoid)
     if index is None:  # practically full: move on to a new list
         roll_over(session, status_list)
-        status_list = current_list(session, issuer_id)
+        status_list = current_list(session, issuer_id, purpose=purpose)
         index = free_index(session, status_list)
         if index is None:
             raise Conflict("no free status list index could be found; retry")
@@ -93,7 +103,8 @@ def maybe_roll_over(session: Session, status_list: StatusList) -> None:
     """Now and then, count the list exactly and open a new one when it is `ROLLOVER_FILL` full."""
     if random.random() >= 1 / FILL_CHECK_EVERY:  # noqa: S311 - sampling, not security
         return
-    if repository.count_used(session, status_list.id) >= ROLLOVER_FILL * status_list.capacity:
+    used = repository.count_used(session, status_list.id, status_list.purpose)
+    if used >= ROLLOVER_FILL * status_list.capacity:
         roll_over(session, status_list)
 
 
@@ -101,4 +112,27 @@ def roll_over(session: Session, status_list: StatusList) -> None:
     """Close the list and open the next; only the transaction that closes it opens one."""
     if repository.close_list(session, status_list.id):
         session.expire(status_list, ["state"])
-        repository.insert_open_list(session, status_list.issuer_id, LIST_CAPACITY)
+        repository.insert_open_list(
+            session, status_list.issuer_id, LIST_CAPACITY, status_list.purpose
+        )
+
+
+def free_indexes(session: Session, status_list: StatusList, count: int) -> list[int] | None:
+    """`count` distinct random free indexes of one list (one query per draw), in random order;
+    None when they could not be found (the list is nearly full). For bulk issuance."""
+    chosen: set[int] = set()
+    for _ in range(MAX_DRAWS):
+        need = count - len(chosen)
+        if need <= 0:
+            break
+        size = min(status_list.capacity, 2 * need + CANDIDATES)
+        candidates = [
+            i for i in _secure.sample(range(status_list.capacity), size) if i not in chosen
+        ]
+        taken = repository.used_among(session, status_list.id, candidates, status_list.purpose)
+        chosen.update([index for index in candidates if index not in taken][:need])
+    if len(chosen) < count:
+        return None
+    indexes = list(chosen)
+    _secure.shuffle(indexes)  # rows get indexes in random order too
+    return indexes

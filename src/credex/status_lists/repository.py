@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -17,6 +18,15 @@ from credex.db.models import Credential, StatusList
 from credex.issuance.sql import insert_unless_conflict
 
 REVOCATION = "revocation"
+IETF_STATUS_LIST = "token-status"
+"""Purpose of an IETF Token Status List (2 bits per entry) rather than a Bitstring list."""
+
+
+def _slot(purpose: str) -> tuple[Any, Any]:
+    """The credential columns that hold an entry of a list with this purpose."""
+    if purpose == IETF_STATUS_LIST:
+        return Credential.token_list_id, Credential.token_index
+    return Credential.status_list_id, Credential.status_index
 
 
 def open_list(
@@ -59,21 +69,21 @@ def close_list(session: Session, list_id: uuid.UUID) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
-def used_among(session: Session, list_id: uuid.UUID, candidates: Collection[int]) -> set[int]:
+def used_among(
+    session: Session, list_id: uuid.UUID, candidates: Collection[int], purpose: str = REVOCATION
+) -> set[int]:
     """Which of `candidates` are already taken in the list (one indexed lookup)."""
+    list_column, index_column = _slot(purpose)
     rows = session.scalars(
-        select(Credential.status_index).where(
-            Credential.status_list_id == list_id, Credential.status_index.in_(candidates)
-        )
+        select(index_column).where(list_column == list_id, index_column.in_(candidates))
     )
     return set(rows)
 
 
-def count_used(session: Session, list_id: uuid.UUID) -> int:
+def count_used(session: Session, list_id: uuid.UUID, purpose: str = REVOCATION) -> int:
+    list_column, _ = _slot(purpose)
     return int(
-        session.scalar(
-            select(func.count()).select_from(Credential).where(Credential.status_list_id == list_id)
-        )
+        session.scalar(select(func.count()).select_from(Credential).where(list_column == list_id))
         or 0
     )
 
@@ -90,6 +100,16 @@ def revoked_indexes(session: Session, list_id: uuid.UUID) -> list[int]:
             )
         )
     )
+
+
+def token_statuses(session: Session, list_id: uuid.UUID) -> list[tuple[int, str]]:
+    """(index, status) of the token list's entries that are not `active`."""
+    rows = session.execute(
+        select(Credential.token_index, Credential.status).where(
+            Credential.token_list_id == list_id, Credential.status != "active"
+        )
+    )
+    return [(int(index), status) for index, status in rows if index is not None]
 
 
 def mark_changed(session: Session, list_id: uuid.UUID) -> None:

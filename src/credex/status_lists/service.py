@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,13 +20,15 @@ from sqlalchemy.orm import Session
 from credex.caching import ExpiringLRU
 from credex.core import sign_credential
 from credex.core.status_list import StatusBits, build_status_list_credential
+from credex.credential_forms.issuer_keys import issuer_identifier, jose_signer
 from credex.db.base import utcnow
 from credex.db.models import StatusList
 from credex.db.session import is_read_only
 from credex.errors import NotFound
 from credex.keys.signer import IssuerKeySigner, signer_for_issuer
 from credex.settings import Settings
-from credex.status_lists import repository
+from credex.status_lists import repository, token_list
+from credex.status_lists.repository import IETF_STATUS_LIST
 
 TTL_SECONDS = 300
 """How long verifiers may cache a list (BSL `ttl`, and the HTTP max-age that matches it)."""
@@ -52,22 +55,60 @@ _recently_signed: ExpiringLRU[tuple[uuid.UUID, int, uuid.UUID], SignedStatusList
 def signed_status_list(
     session: Session, list_id: uuid.UUID, settings: Settings
 ) -> SignedStatusList:
+    """The signed BitstringStatusListCredential of a Bitstring list (404 for token lists)."""
     status_list = repository.list_by_id(session, list_id)
-    if status_list is None:
+    if status_list is None or status_list.purpose == IETF_STATUS_LIST:
         raise NotFound(f"no status list {list_id}")
     signer = signer_for_issuer(session, status_list.issuer_id, settings)
+    return _signed(
+        session, status_list, signer, lambda: _sign(session, status_list, signer, settings)
+    )
+
+
+def signed_token_list(session: Session, list_id: uuid.UUID, settings: Settings) -> SignedStatusList:
+    """The signed Status List Token (`statuslist+jwt`) of an IETF token list."""
+    status_list = repository.list_by_id(session, list_id)
+    if status_list is None or status_list.purpose != IETF_STATUS_LIST:
+        raise NotFound(f"no token status list {list_id}")
+    signer = jose_signer(session, status_list.issuer_id, settings)
+
+    def sign() -> SignedStatusList:
+        token = token_list.status_list_jwt(
+            session,
+            status_list,
+            signer,
+            kid=signer.verification_method,
+            iss=issuer_identifier(status_list.issuer_id, settings.base_url),
+            uri=token_list.token_list_url(status_list.id, settings.base_url),
+        )
+        return SignedStatusList(token, _etag(token))
+
+    return _signed(session, status_list, signer, sign, reusable=token_list.fresh_enough)
+
+
+def _signed(
+    session: Session,
+    status_list: StatusList,
+    signer: IssuerKeySigner,
+    sign: Callable[[], SignedStatusList],
+    *,
+    reusable: Callable[[str], bool] = lambda _text: True,
+) -> SignedStatusList:
+    """The list's cached signature if it reflects the list's version and key (and `reusable`
+    accepts it), else `sign()`, stored on the row unless the unit of work is read-only."""
     if (
         status_list.signed_text is not None
         and status_list.signed_etag is not None
         and status_list.signed_version == status_list.version
         and status_list.signed_key_id == signer.key_id
+        and reusable(status_list.signed_text)
     ):
         return SignedStatusList(status_list.signed_text, status_list.signed_etag)
     version = status_list.version
-    memo = (list_id, version, signer.key_id)
+    memo = (status_list.id, version, signer.key_id)
     signed = _recently_signed.get(memo)
-    if signed is None:
-        signed = _sign(session, status_list, signer, settings)
+    if signed is None or not reusable(signed.text):
+        signed = sign()
         _recently_signed.put(memo, signed)
     if is_read_only(session):  # a verification: serve it; the next GET of the list stores it
         return signed
@@ -93,8 +134,11 @@ def _sign(
         ttl_ms=TTL_SECONDS * 1000,
     )
     text = json.dumps(sign_credential(unsigned, signer), ensure_ascii=False, separators=(",", ":"))
-    etag = '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
-    return SignedStatusList(text, etag)
+    return SignedStatusList(text, _etag(text))
+
+
+def _etag(text: str) -> str:
+    return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
 
 
 def status_list_credential(

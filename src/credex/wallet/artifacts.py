@@ -69,6 +69,7 @@ def certificate_file(entry: WalletEntry, base_url: str, now: datetime) -> Creden
     status = live_status(credential, now)
     note = {
         "revoked": "This credential has been REVOKED by its issuer.",
+        "suspended": "This credential is SUSPENDED by its issuer.",
         "expired": "This credential has EXPIRED.",
         "not_yet_valid": "This credential is not valid yet.",
     }.get(status)

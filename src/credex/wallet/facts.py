@@ -46,8 +46,8 @@ def achievement_facts(achievement: Achievement) -> AchievementFacts:
 
 def live_status(credential: Credential, now: datetime) -> LiveStatus:
     """What a verifier would conclude today: revocation first, then the validity period."""
-    if credential.status == "revoked":
-        return "revoked"
+    if credential.status in ("revoked", "suspended"):
+        return "revoked" if credential.status == "revoked" else "suspended"
     if credential.valid_until is not None and credential.valid_until <= now:
         return "expired"
     if credential.valid_from > now:

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-LiveStatus = Literal["active", "revoked", "expired", "not_yet_valid"]
+LiveStatus = Literal["active", "suspended", "revoked", "expired", "not_yet_valid"]
 FileKind = Literal["json", "jwt", "png", "svg", "pdf"]
 
 

@@ -4,6 +4,9 @@ Public JSON is never rebuilt from columns: `content` is the signed text byte for
 columns beside it (learner, achievement, status, list index) are what the service queries.
 `(status_list_id, status_index)` is unique, which is what makes random index allocation safe
 under concurrent issuance; `(issuer_id, idempotency_key)` makes a retried request issue once.
+`(token_list_id, token_index)` is the credential's entry in an IETF Token Status List (its
+SD-JWT VC form), allocated with the Bitstring entry; `status` is the one status of the record,
+shown by both lists (`suspended` only by the token list: OB 3.0 carries one revocation entry).
 """
 
 from __future__ import annotations
@@ -18,16 +21,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from credex.db.base import Base, Timestamps, UUIDPrimaryKey
 
-CREDENTIAL_STATUSES = ("active", "revoked")
+CREDENTIAL_STATUSES = ("active", "suspended", "revoked")
 CREDENTIAL_FORMATS = ("ldp", "jwt")
 
 
 class Credential(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "credentials"
     __table_args__ = (
-        CheckConstraint("status IN ('active', 'revoked')", name="status_known"),
+        CheckConstraint("status IN ('active', 'suspended', 'revoked')", name="status_known"),
         CheckConstraint("format IN ('ldp', 'jwt')", name="format_known"),
         UniqueConstraint("status_list_id", "status_index"),
+        UniqueConstraint("token_list_id", "token_index"),
         UniqueConstraint("issuer_id", "idempotency_key"),
         # Keyset pagination of one issuer's credentials: newest first.
         Index("ix_credentials_issuer_id_created_at", "issuer_id", "created_at"),
@@ -49,6 +53,11 @@ class Credential(UUIDPrimaryKey, Timestamps, Base):
     request_hash: Mapped[str | None] = mapped_column(String(64))
     revoked_at: Mapped[datetime | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
+    # IETF Token Status List entry (None for credentials issued before it existed: allocated
+    # when their SD-JWT VC form is first rendered or they are suspended).
+    token_list_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("status_lists.id"))
+    token_index: Mapped[int | None]
+    suspended_at: Mapped[datetime | None]
 
     @property
     def document(self) -> dict[str, Any] | None:

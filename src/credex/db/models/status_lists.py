@@ -1,4 +1,7 @@
-"""Bitstring status lists (W3C Bitstring Status List v1.0), one open list per issuer at a time.
+"""Status lists, one open list per issuer and purpose at a time.
+
+`purpose` `revocation` is a W3C Bitstring Status List (the OB 3.0 form's `credentialStatus`);
+`token-status` is an IETF Token Status List (2 bits per entry, the SD-JWT VC form's `status`).
 
 Which entries are set is derived from the credentials themselves (a revoked credential's index),
 so there is one source of truth. `version` is bumped by every status change; the signed list
