@@ -14,6 +14,7 @@ from credex.auth.router import router as tokens_router
 from credex.core.credex_context import register_credex_context
 from credex.db import migrate
 from credex.db.session import Database
+from credex.elm.router import router as elm_router
 from credex.frameworks.router import router as frameworks_router
 from credex.issuance.batch_router import router as batch_router
 from credex.issuance.public_router import router as credentials_public_router
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(learners_router)
     app.include_router(credentials_router)
     app.include_router(credentials_public_router)
+    app.include_router(elm_router)
     app.include_router(status_lists_router)
     app.include_router(audit_router)
     app.include_router(batch_router)

@@ -153,7 +153,9 @@ def check_status_entries(
 def _check_one_status(
     report: VerificationReport, entry: Any, ctx: VerifyContext, verify: Verifier
 ) -> None:
-    kind = entry.get("type") if isinstance(entry, dict) else None
+    kinds = as_list(entry.get("type")) if isinstance(entry, dict) else []
+    # An ELM credential types its entry ["CredentialStatus", "BitstringStatusListEntry"].
+    kind = next((k for k in kinds if k in _STATUS_TYPES), kinds[0] if len(kinds) == 1 else kinds)
     if kind not in _STATUS_TYPES:
         report.add("status", "error", f"status type {kind!r} is not supported")
         return
