@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from credex.deps import AdminPrincipal, IssuerPrincipal, LearnerPrincipal, SessionDep, SettingsDep
@@ -27,6 +27,10 @@ _JADES_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _form(request: Request) -> str:
+    return service.JADES_FORM if request.url.path.endswith("/jades") else service.ELM_FORM
+
+
 def _download(content: str, credential_id: uuid.UUID, form: str) -> Response:
     jades = form == service.JADES_FORM
     name = f"{str(credential_id)[:8]}-elm{'-jades' if jades else ''}.json"
@@ -37,29 +41,30 @@ def _download(content: str, credential_id: uuid.UUID, form: str) -> Response:
     )
 
 
+_ELM = "The credential as ELM v3 (Europass), signed by the issuer"
+_JADES = "The ELM credential sealed with the issuer's e-seal (JAdES)"
+
+
 @router.get(
     "/api/v1/credentials/{credential_id}/elm",
     tags=["credentials"],
-    summary="The credential as ELM v3 (Europass), signed by the issuer",
+    summary=_ELM,
     responses=_RESPONSES,
 )
-def issuer_elm(
-    credential_id: uuid.UUID, session: SessionDep, principal: IssuerPrincipal, settings: SettingsDep
-) -> Response:
-    content = service.issuer_rendering(session, principal, credential_id, settings, "elm")
-    return _download(content, credential_id, "elm")
-
-
 @router.get(
     "/api/v1/credentials/{credential_id}/elm/jades",
     tags=["credentials"],
-    summary="The ELM credential sealed with the issuer's e-seal (JAdES)",
+    summary=_JADES,
     responses=_JADES_RESPONSES,
 )
-def issuer_elm_jades(
-    credential_id: uuid.UUID, session: SessionDep, principal: IssuerPrincipal, settings: SettingsDep
+def issuer_elm(
+    credential_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    principal: IssuerPrincipal,
+    settings: SettingsDep,
 ) -> Response:
-    form = service.JADES_FORM
+    form = _form(request)
     content = service.issuer_rendering(session, principal, credential_id, settings, form)
     return _download(content, credential_id, form)
 
@@ -67,57 +72,39 @@ def issuer_elm_jades(
 @router.get(
     "/api/v1/wallet/credentials/{credential_id}/elm",
     tags=["wallet"],
-    summary="One wallet credential as ELM v3 (Europass)",
+    summary=_ELM,
     responses=_RESPONSES,
 )
-def wallet_elm(
-    credential_id: uuid.UUID,
-    session: SessionDep,
-    principal: LearnerPrincipal,
-    settings: SettingsDep,
-) -> Response:
-    content = service.wallet_rendering(session, principal, credential_id, settings, "elm")
-    return _download(content, credential_id, "elm")
-
-
 @router.get(
     "/api/v1/wallet/credentials/{credential_id}/elm/jades",
     tags=["wallet"],
-    summary="One wallet credential as e-sealed ELM (JAdES)",
+    summary=_JADES,
     responses=_JADES_RESPONSES,
 )
-def wallet_elm_jades(
+def wallet_elm(
     credential_id: uuid.UUID,
+    request: Request,
     session: SessionDep,
     principal: LearnerPrincipal,
     settings: SettingsDep,
 ) -> Response:
-    form = service.JADES_FORM
+    form = _form(request)
     content = service.wallet_rendering(session, principal, credential_id, settings, form)
     return _download(content, credential_id, form)
 
 
-@router.get(
-    "/credentials/{credential_id}/elm",
-    tags=["public"],
-    summary="A public credential as ELM v3 (Europass)",
-    responses=_RESPONSES,
-)
-def public_elm(credential_id: uuid.UUID, session: SessionDep, settings: SettingsDep) -> Response:
-    content = service.public_rendering(session, credential_id, settings, "elm")
-    return _download(content, credential_id, "elm")
-
-
+@router.get("/credentials/{credential_id}/elm", tags=["public"], summary=_ELM, responses=_RESPONSES)
 @router.get(
     "/credentials/{credential_id}/elm/jades",
     tags=["public"],
-    summary="A public credential as e-sealed ELM (JAdES)",
+    summary=_JADES,
     responses=_JADES_RESPONSES,
 )
-def public_elm_jades(
-    credential_id: uuid.UUID, session: SessionDep, settings: SettingsDep
+def public_elm(
+    credential_id: uuid.UUID, request: Request, session: SessionDep, settings: SettingsDep
 ) -> Response:
-    form = service.JADES_FORM
+    """Only while the credential is public (a private one is 404, like its page)."""
+    form = _form(request)
     content = service.public_rendering(session, credential_id, settings, form)
     return _download(content, credential_id, form)
 

@@ -31,6 +31,7 @@ from credex.core.elm.facts import (
     ElmSpecification,
     LanguageMap,
 )
+from credex.core.elm.identity import scheme_name
 
 PNG_TYPE = (
     "http://publications.europa.eu/resource/authority/file-type/PNG",
@@ -176,15 +177,12 @@ def _person(facts: ElmFacts, ids: _Ids) -> dict[str, Any]:
     primary = facts.achievement.specification.languages[0]
     if learner.name:
         person["fullName"] = {primary: learner.name}
-    scheme = "credex salted e-mail hash: sha256(e-mail address + salt)"
-    if learner.identity_salt:
-        scheme += f", salt {learner.identity_salt}"
     person["identifier"] = [
         {
             "id": ids("identifier"),
             "type": "Identifier",
             "notation": learner.identity_hash,
-            "schemeName": scheme,
+            "schemeName": scheme_name(learner.identity_salt),
         }
     ]
     person["hasClaim"] = [_achievement(facts.achievement, facts.issuer, ids)]

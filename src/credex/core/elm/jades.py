@@ -43,7 +43,7 @@ def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-def _b64url_decode(text: str) -> bytes:
+def b64url_decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
@@ -89,8 +89,8 @@ def verify(document: dict[str, Any]) -> JadesResult:
     entry = signature[0]
     try:
         protected = entry["protected"]
-        header = json.loads(_b64url_decode(protected))
-        sig = _b64url_decode(entry["signature"])
+        header = json.loads(b64url_decode(protected))
+        sig = b64url_decode(entry["signature"])
         chain = [x509.load_der_x509_certificate(base64.b64decode(c)) for c in header["x5c"]]
     except (KeyError, TypeError, ValueError) as exc:
         raise ParsingError(f"unreadable JAdES header: {exc}") from exc
