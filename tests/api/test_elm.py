@@ -232,3 +232,19 @@ def test_the_wallet_page_links_the_elm_download(
     assert download.status_code == 200
     assert json.loads(download.content)["id"] == f"urn:credential:{credential['id']}"
     assert "attachment" in download.headers["content-disposition"]
+
+
+def test_erasing_the_account_deletes_the_stored_elm_with_the_learners_name(
+    client: TestClient, database: Database, settings: Settings
+) -> None:
+    tenant = elm_tenant(database, settings)
+    credential = issue(client, tenant, email=ANA)
+    ana = learner_headers(database, ANA)
+    before = elm_of(client, credential["id"], tenant.headers)
+    assert before["credentialSubject"]["fullName"] == {"en": "Ana Silva"}
+    assert client.delete("/api/v1/wallet/account", headers=ana).status_code == 200
+    with database.session() as session:
+        assert session.scalars(select(CredentialRendering)).all() == []
+    after = elm_of(client, credential["id"], tenant.headers)  # rebuilt from the erased record
+    assert "fullName" not in after["credentialSubject"]
+    assert verify_api(client, after)["verified"] is True

@@ -135,6 +135,17 @@ def test_a_sealed_elm_credential_verifies_with_its_x5c_and_tampering_fails(
     assert tampered["payload"] != signed_text
     with pytest.raises(ProofVerificationError):
         jades.verify(tampered)
+    checked = client.post("/api/v1/verify", json={"credential": sealed}).json()
+    assert checked["verified"] is True
+    seal_check = next(c for c in checked["checks"] if c["id"] == "seal")
+    assert seal_check["outcome"] == "passed"
+    assert "CN=ELM Lab e-seal" in seal_check["detail"]
+    signature = sealed["signatures"][0]
+    forged = dict(sealed, signatures=[dict(signature, signature=signature["signature"][::-1])])
+    refused = client.post("/api/v1/verify", json={"credential": forged}).json()
+    assert refused["verified"] is False  # the credential inside still verifies, the seal not
+    outcomes = {c["id"]: c["outcome"] for c in refused["checks"]}
+    assert (outcomes["seal"], outcomes["proof"]) == ("failed", "passed")
     ana = learner_headers(database, "ana@example.org")
     wallet = client.get(f"/api/v1/wallet/credentials/{cid}/elm/jades", headers=ana)
     assert wallet.content == response.content
