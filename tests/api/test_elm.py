@@ -14,14 +14,19 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from credex.achievements.demo import ensure_demo_achievements
 from credex.db.models import Achievement, CredentialRendering
 from credex.db.session import Database
+from credex.frameworks.demo import ensure_demo_framework
+from credex.issuance.demo import ensure_demo_credentials
+from credex.issuers.service import ensure_demo_issuer
 from credex.settings import Settings
 from tests.api.test_elm_support import elm_tenant, give_legal_identity
-from tests.api.test_issuance_support import issue, make_tenant
+from tests.api.test_issuance_support import auth, issue, make_tenant
 from tests.api.test_stacking_support import create_rule, issue_component, leaf, make_stack
 from tests.api.test_wallet_support import learner_headers
 from tests.api.test_wallet_web import signed_in
+from tests.conftest import make_token
 from tests.elm_shacl import shacl_violations
 
 ANA = "ana@example.org"
@@ -248,3 +253,23 @@ def test_erasing_the_account_deletes_the_stored_elm_with_the_learners_name(
     after = elm_of(client, credential["id"], tenant.headers)  # rebuilt from the erased record
     assert "fullName" not in after["credentialSubject"]
     assert verify_api(client, after)["verified"] is True
+
+
+def test_the_demo_credentials_ldp_and_vc_jwt_all_have_conformant_elm_forms(
+    client: TestClient, database: Database, settings: Settings
+) -> None:
+    """The demo's achievements are the richest (framework competencies, ESCO skills, several
+    languages); its VC-JWT credentials are read from their JWS payload."""
+    with database.unit_of_work() as session:
+        issuer = ensure_demo_issuer(session, settings)
+        achievements = ensure_demo_achievements(session, issuer, ensure_demo_framework(session))
+        rows = ensure_demo_credentials(session, settings, issuer, achievements)
+        issued = [(str(row.id), row.format) for row in rows]
+        issuer_id = issuer.id
+    headers = auth(make_token(database, role="issuer", name="demo", issuer_id=issuer_id))
+    assert {fmt for _, fmt in issued} == {"ldp", "jwt"}
+    for credential_id, _ in issued:
+        document = elm_of(client, credential_id, headers)
+        count, report = shacl_violations(document)
+        assert count == 0, report
+        assert verify_api(client, document)["verified"] is True
