@@ -15,6 +15,7 @@ from credex.core.credex_context import register_credex_context
 from credex.credential_forms.router import router as credential_forms_router
 from credex.db import migrate
 from credex.db.session import Database
+from credex.elm.router import router as elm_router
 from credex.frameworks.router import router as frameworks_router
 from credex.issuance.batch_router import router as batch_router
 from credex.issuance.public_router import router as credentials_public_router
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(learners_router)
     app.include_router(credentials_router)
     app.include_router(credentials_public_router)
+    app.include_router(elm_router)
     app.include_router(status_lists_router)
     app.include_router(credential_forms_router)
     app.include_router(audit_router)

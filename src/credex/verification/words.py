@@ -9,6 +9,7 @@ CHECK_LABELS = {
     "format": "Credential format",
     "ob_schema": "Open Badges 3.0 rules",
     "contexts": "Vocabulary (JSON-LD contexts)",
+    "seal": "Electronic seal (JAdES)",
     "proof": "Digital signature",
     "key_binding": "Signing key belongs to the issuer",
     "issuer": "Issuer is known",

@@ -30,6 +30,7 @@ from credex.db.models import (
     AccountTombstone,
     ApiToken,
     Credential,
+    CredentialRendering,
     Issuer,
     Learner,
     MagicLink,
@@ -164,6 +165,12 @@ def delete_account(session: Session, principal: Principal) -> AccountDeleted:
     links_removed = session.execute(
         delete(ShareLink)
         .where(ShareLink.credential_id.in_(credential_ids))
+        .execution_options(synchronize_session=False)
+    )
+    # Stored ELM renderings carry the learner's name; a later download rebuilds them without it.
+    session.execute(
+        delete(CredentialRendering)
+        .where(CredentialRendering.credential_id.in_(credential_ids))
         .execution_options(synchronize_session=False)
     )
     session.execute(

@@ -200,3 +200,13 @@ def _svg_wrapping_png(png: bytes, title: str) -> str:
         f'<image width="{width}" height="{height}" href="data:image/png;base64,{encoded}"/>'
         "</svg>"
     )
+
+
+def generated_badge_png_in(achievement: Achievement, language: str) -> bytes:
+    """The generated badge with the title in `language` (one picture per language, e.g. for
+    the ELM credential's display parameters)."""
+    title = localized(achievement.name, language, achievement.language) or "Achievement"
+    key = (achievement.id, achievement.updated_at, "png", language)
+    return _cache.get_or_make(
+        key, partial(generated_png, title, _eqf_label(achievement), _colour(achievement))
+    )

@@ -6,6 +6,7 @@ Layout (folder names are stable: slug of the title + the first 8 characters of t
     index.html  manifest.json  presentation.json
     credentials/<slug>-<id8>/credential.json | credential.jwt
     credentials/<slug>-<id8>/badge.png  badge.svg  certificate.pdf
+    credentials/<slug>-<id8>/elm.json   (the same credential as ELM v3 / Europass, issuer-signed)
     imported/<id8>/credential.json | credential.jwt   (brought from elsewhere, as received;
                    assertion.json | assertion.jws for Open Badges 2.0, which are no VCs and so
                    stay out of the presentation)
@@ -23,8 +24,9 @@ import io
 import json
 import re
 import unicodedata
+import uuid
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -143,8 +145,11 @@ def wallet_zip(
     holder_email: str,
     now: datetime,
     imported: Sequence[ExternalCredential] = (),
+    extra: Mapping[uuid.UUID, Sequence[CredentialFile]] | None = None,
 ) -> bytes:
+    """`extra`: more files per credential id, e.g. its ELM (Europass) rendering."""
     buffer = io.BytesIO()
+    extra = extra or {}
     stamp = now.timetuple()[:6]
     records: list[dict[str, Any]] = []
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -160,7 +165,10 @@ def wallet_zip(
         for entry in entries:
             folder = folder_name(entry)
             files = []
-            for item in credential_files(entry, base_url, now):
+            for item in [
+                *credential_files(entry, base_url, now),
+                *extra.get(entry.credential.id, ()),
+            ]:
                 path = f"{folder}/{item.name}"
                 add(path, item.data, item.media_type)
                 files.append(_file_record(path, item))

@@ -157,7 +157,9 @@ def export_wallet(
     session: SessionDep, principal: LearnerPrincipal, settings: SettingsDep
 ) -> Response:
     now = utcnow()
-    data = service.export_wallet(session, principal, base_url=settings.base_url, now=now)
+    data = service.export_wallet(
+        session, principal, base_url=settings.base_url, now=now, settings=settings
+    )
     filename = f"credex-wallet-{now:%Y%m%d}.zip"
     return Response(
         data,

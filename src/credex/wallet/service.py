@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 from credex.achievements.public import achievement_url
 from credex.auth.principal import Principal
 from credex.db.models import Credential
-from credex.errors import NotFound
+from credex.elm import service as elm_service
+from credex.errors import Conflict, NotFound
 from credex.issuance.document import credential_url
 from credex.pagination import paginate
+from credex.settings import Settings
 from credex.wallet import export, repository
 from credex.wallet import import_ as imports
 from credex.wallet.artifacts import CredentialFile, file_of_kind
@@ -46,15 +48,35 @@ def all_entries(session: Session, principal: Principal) -> list[WalletEntry]:
     return repository.entries(session, repository.all_credentials(session, principal))
 
 
-def export_wallet(session: Session, principal: Principal, *, base_url: str, now: datetime) -> bytes:
+def export_wallet(
+    session: Session, principal: Principal, *, base_url: str, now: datetime, settings: Settings
+) -> bytes:
     """The wallet zip: every issued credential, and those brought from elsewhere."""
+    entries = all_entries(session, principal)
     return export.wallet_zip(
-        all_entries(session, principal),
+        entries,
         base_url=base_url,
         holder_email=principal.learner_email or "",
         now=now,
         imported=imports.distinct_imported(session, principal),
+        extra=_elm_files(session, entries, settings),
     )
+
+
+def _elm_files(
+    session: Session, entries: list[WalletEntry], settings: Settings
+) -> dict[uuid.UUID, list[CredentialFile]]:
+    """Each credential's ELM rendering; one whose issuer profile cannot make one is left out."""
+    files: dict[uuid.UUID, list[CredentialFile]] = {}
+    for entry in entries:
+        try:
+            content = elm_service.rendering(session, entry.credential, settings, "elm")
+        except Conflict:
+            continue
+        files[entry.credential.id] = [
+            CredentialFile("elm.json", elm_service.ELM_MEDIA_TYPE, content.encode(), True)
+        ]
+    return files
 
 
 def get_entry(session: Session, principal: Principal, credential_id: uuid.UUID) -> WalletEntry:

@@ -104,4 +104,8 @@ def render_credential_page(
         sharing=sharing,
         qr_code=qr_code_svg(page_url),
         download=_download(payload, credential_id),
+        # The Europass (ELM v3) form is public exactly when the credential is.
+        elm_href=f"/credentials/{credential_id}/elm"
+        if getattr(credential, "public", False)
+        else None,
     )

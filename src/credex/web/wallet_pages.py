@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from credex.auth.tokens import revoke_token
 from credex.db.base import utcnow
 from credex.deps import SessionDep, SettingsDep
+from credex.elm import service as elm_service
 from credex.errors import Conflict, InvalidInput, NotFound
 from credex.stacking.pathways import PathwayView
 from credex.verification.service import Submission, make_fetcher
@@ -153,6 +154,22 @@ def download(
     return _attachment(item.data, item.media_type, f"{str(credential_id)[:8]}-{item.name}")
 
 
+@router.get("/credentials/{credential_id}/elm")
+def download_elm(
+    credential_id: uuid.UUID,
+    session: SessionDep,
+    settings: SettingsDep,
+    learner: PageLearnerDep,
+) -> Response:
+    """The credential as ELM v3 (Europass): signed by the issuer, made on first request."""
+    content = elm_service.wallet_rendering(
+        session, learner.principal, credential_id, settings, elm_service.ELM_FORM
+    )
+    return _attachment(
+        content.encode(), elm_service.ELM_MEDIA_TYPE, f"{str(credential_id)[:8]}-elm.json"
+    )
+
+
 def _back_to(credential_id: uuid.UUID, anchor: str) -> RedirectResponse:
     return RedirectResponse(f"/wallet/credentials/{credential_id}#{anchor}", status_code=303)
 
@@ -201,7 +218,9 @@ def revoke_share_link(
 @router.get("/export")
 def export_zip(session: SessionDep, settings: SettingsDep, learner: PageLearnerDep) -> Response:
     now = utcnow()
-    data = service.export_wallet(session, learner.principal, base_url=settings.base_url, now=now)
+    data = service.export_wallet(
+        session, learner.principal, base_url=settings.base_url, now=now, settings=settings
+    )
     return _attachment(data, "application/zip", f"credex-wallet-{now:%Y%m%d}.zip")
 
 

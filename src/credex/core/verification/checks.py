@@ -18,6 +18,7 @@ from credex.core.credentials.schema import (
     validate_ob_schema,
 )
 from credex.core.credentials.vocab import OB_SCHEMA_VALIDATOR_TYPE
+from credex.core.elm.identity import elm_identity_matches
 from credex.core.errors import CoreError
 from credex.core.jsonld import is_known_context
 from credex.core.status_list import check_status
@@ -153,7 +154,9 @@ def check_status_entries(
 def _check_one_status(
     report: VerificationReport, entry: Any, ctx: VerifyContext, verify: Verifier
 ) -> None:
-    kind = entry.get("type") if isinstance(entry, dict) else None
+    kinds = as_list(entry.get("type")) if isinstance(entry, dict) else []
+    # An ELM credential types its entry ["CredentialStatus", "BitstringStatusListEntry"].
+    kind = next((k for k in kinds if k in _STATUS_TYPES), kinds[0] if len(kinds) == 1 else kinds)
     if kind not in _STATUS_TYPES:
         report.add("status", "error", f"status type {kind!r} is not supported")
         return
@@ -204,7 +207,9 @@ def check_recipient(
             report.add("recipient", "passed", "the subject id is this email address")
             return
         for identity in as_list(subject.get("identifier")):
-            if isinstance(identity, dict) and identity_matches(identity, ctx.email):
+            if isinstance(identity, dict) and (
+                identity_matches(identity, ctx.email) or elm_identity_matches(identity, ctx.email)
+            ):
                 report.add("recipient", "passed", "the email matches the recipient identifier")
                 return
     report.add("recipient", "failed", "the email does not match the credential's recipient")

@@ -1,7 +1,8 @@
 """Turn whatever a verifier was given into a credential to check.
 
 Accepted: a credential as a dict or JSON text, a VC-JWT (Compact JWS), an
-`EnvelopedVerifiableCredential` carrying a VC-JWT, and PNG/SVG images baked per OB 3.0.
+`EnvelopedVerifiableCredential` carrying a VC-JWT, PNG/SVG images baked per OB 3.0, and a
+JAdES-sealed credential (JWS JSON serialization, as Europass seals ELM credentials).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from credex.core.baking import sniff_image_format, unbake
-from credex.core.errors import ParsingError
+from credex.core.elm import jades
+from credex.core.errors import ParsingError, ProofVerificationError
 from credex.core.jwt import looks_like_jws
 from credex.core.verification.report import Container
 
@@ -27,6 +29,15 @@ class ParsedInput:
     container: Container
     credential: dict[str, Any] | None = None
     jwt: str | None = None
+    seal: SealCheck | None = None
+
+
+@dataclass(frozen=True)
+class SealCheck:
+    """The outcome of a JAdES seal around the credential (Europass e-sealed ELM)."""
+
+    verified: bool
+    detail: str
 
 
 def parse_input(data: dict[str, Any] | str | bytes) -> ParsedInput:
@@ -70,6 +81,8 @@ def _from_text(text: str) -> ParsedInput:
 
 
 def _from_object(value: dict[str, Any], container: Container) -> ParsedInput:
+    if jades.is_jades(value):
+        return _from_seal(value, container)
     types = value.get("type")
     types = types if isinstance(types, list) else [types]
     if "EnvelopedVerifiableCredential" in types:
@@ -79,3 +92,23 @@ def _from_object(value: dict[str, Any], container: Container) -> ParsedInput:
             return ParsedInput(container=container, jwt=unquote(match.group(1)).strip())
         raise ParsingError("an EnvelopedVerifiableCredential needs a data:application/vc+jwt id")
     return ParsedInput(container=container, credential=value)
+
+
+def _from_seal(value: dict[str, Any], container: Container) -> ParsedInput:
+    """A JAdES-sealed credential: check the seal, then the credential inside as usual."""
+    try:
+        result = jades.verify(value)
+    except ProofVerificationError as exc:
+        payload = value.get("payload")
+        try:
+            inner = json.loads(payload) if isinstance(payload, str) else None
+        except ValueError:
+            inner = None
+        credential = inner if isinstance(inner, dict) else None
+        return ParsedInput(container, credential, seal=SealCheck(False, exc.detail))
+    subject = result.certificate.subject.rfc4514_string()
+    detail = (
+        f"JAdES seal verified with the certificate of {subject}, signed {result.signing_time} "
+        "(whether the certificate is a qualified one is not checked here)"
+    )
+    return ParsedInput(container, result.payload, seal=SealCheck(True, detail))

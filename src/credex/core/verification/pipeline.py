@@ -46,6 +46,8 @@ def run(data: Any, ctx: VerifyContext) -> VerificationReport:
         report.add("format", "failed", exc.detail, problem_type=exc.problem_type)
         return report
     report.container = parsed.container
+    if parsed.seal is not None:
+        report.add("seal", "passed" if parsed.seal.verified else "failed", parsed.seal.detail)
     if parsed.jwt is not None:
         _verify_jwt(report, parsed, ctx)
     elif parsed.credential is not None:

@@ -11,6 +11,7 @@ from credex.db.models.frameworks import Competency, Framework
 from credex.db.models.issuers import Issuer, IssuerKey
 from credex.db.models.jobs import Job, JobItem
 from credex.db.models.learners import Learner
+from credex.db.models.renderings import CredentialRendering, IssuerSeal
 from credex.db.models.stacking import (
     Award,
     AwardComponent,
@@ -33,10 +34,12 @@ __all__ = [
     "Base",
     "Competency",
     "Credential",
+    "CredentialRendering",
     "ExternalCredential",
     "Framework",
     "Issuer",
     "IssuerKey",
+    "IssuerSeal",
     "Job",
     "JobItem",
     "Learner",
