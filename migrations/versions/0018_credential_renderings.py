@@ -1,7 +1,7 @@
 """credential renderings (ELM v3, JAdES-sealed ELM) and issuers' e-seals
 
 Revision ID: 0018
-Revises: 0011
+Revises: 0015
 Create Date: 2026-12-08 00:20:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import credex.db.base
 
 revision = "0018"
-down_revision = "0011"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
