@@ -62,16 +62,17 @@ def elm_facts(session: Session, credential: Credential, base_url: str) -> ElmFac
         for item in document.get("evidence", [])
     )
     valid_until = document.get("validUntil")
+    achievement = _achievement(session, credential, document, base_url, depth=0)
     return ElmFacts(
         credential_id=str(credential.id),
-        issuer=_organisation(issuer, base_url),
+        issuer=_organisation(issuer, base_url, achievement.specification.languages[0]),
         learner=ElmLearner(
             id=subject.get("id") or learner.did,
             name=learner.name,
             identity_hash=str(identity.get("identityHash", "")),
             identity_salt=identity.get("salt"),
         ),
-        achievement=_achievement(session, credential, document, base_url, depth=0),
+        achievement=achievement,
         valid_from=parse_datetime_stamp(document["validFrom"]),
         issued=credential.created_at.replace(microsecond=0),
         valid_until=parse_datetime_stamp(valid_until) if valid_until else None,
@@ -87,7 +88,8 @@ def _row(session: Session, model: Any, row_id: uuid.UUID) -> Any:
     return row
 
 
-def _organisation(issuer: Issuer, base_url: str) -> ElmOrganisation:
+def _organisation(issuer: Issuer, base_url: str, language: str) -> ElmOrganisation:
+    """The issuer; its one stored name is tagged with the credential's primary language."""
     legal = next(
         (
             entry["identifier"]
@@ -109,7 +111,7 @@ def _organisation(issuer: Issuer, base_url: str) -> ElmOrganisation:
         )
     return ElmOrganisation(
         id=issuer_did(issuer.id, base_url),
-        legal_name={"en": issuer.name},
+        legal_name={language: issuer.name},
         country=issuer.country,
         legal_identifier=legal,
         homepage=issuer.url,
