@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from credex.core.errors import CoreError
 from credex.core.jose import unverified_header
-from credex.core.sdjwt import Disclosure, SdJwt, present, verify_sd_jwt
+from credex.core.sdjwt import Disclosure, SdJwt, present, verify_sd_jwt_vc
 from credex.core.token_status import SUSPENDED, VALID, read_status_list_token
 from credex.credential_forms.sd_jwt_vc import (
     LEARNING_CREDENTIAL,
@@ -49,14 +49,16 @@ def verify(client: TestClient, tenant: Tenant, sd_jwt: str, **options: Any) -> A
     key = issuer_key(
         client, tenant.issuer_id, unverified_header(sd_jwt.split("~", maxsplit=1)[0])["kid"]
     )
-    return verify_sd_jwt(sd_jwt, key, typ="dc+sd-jwt", **options)
+    return verify_sd_jwt_vc(sd_jwt, key, **options)
 
 
 def entry_status(client: TestClient, tenant: Tenant, status: dict[str, Any]) -> int:
     uri, index = status["status_list"]["uri"], status["status_list"]["idx"]
     token = fetch(client, uri).text
     key = issuer_key(client, tenant.issuer_id, unverified_header(token)["kid"])
-    return read_status_list_token(token, key, uri=uri, now=datetime.now(UTC)).status(index)
+    issuer = f"http://testserver/issuers/{tenant.issuer_id}"  # the SD-JWT VC's iss
+    read = read_status_list_token(token, key, uri=uri, now=datetime.now(UTC), issuer=issuer)
+    return read.status(index)
 
 
 @pytest.fixture
