@@ -251,3 +251,21 @@ def test_type_metadata_and_issuer_keys_are_served(client: TestClient, tenant: Te
     assert set(metadata) == {"issuer", "jwks"}
     assert all("d" not in key for key in metadata["jwks"]["keys"])
     assert client.get(f"/.well-known/jwt-vc-issuer/issuers/{uuid.uuid4()}").status_code == 404
+
+
+def test_a_vc_jwt_record_renders_the_same_claims(
+    client: TestClient, database: Database, settings: Settings, tenant: Tenant
+) -> None:
+    as_ldp = issue(client, tenant, "ldp@example.org")
+    as_jwt = issue(client, tenant, "jwt@example.org", format="jwt")
+    assert "jwt" in as_jwt
+    holder = P256Signer().jwk
+    claims = [
+        verify(
+            client, tenant, render(database, settings, issued["id"], MICRO_CREDENTIAL, holder)
+        ).claims
+        for issued in (as_ldp, as_jwt)
+    ]
+    achievement = [c["credentialSubject"]["achievement"] for c in claims]
+    assert achievement[0] == achievement[1]
+    assert claims[1]["issuer"]["name"] == "Creative Skills Lab"
