@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from credex.core.errors import CoreError
 from credex.core.jose import unverified_header
-from credex.core.sdjwt import Disclosure, SdJwt, present, verify_sd_jwt
+from credex.core.sdjwt import Disclosure, SdJwt, present, verify_sd_jwt_vc
 from credex.core.token_status import SUSPENDED, VALID, read_status_list_token
 from credex.credential_forms.sd_jwt_vc import (
     LEARNING_CREDENTIAL,
@@ -49,14 +49,16 @@ def verify(client: TestClient, tenant: Tenant, sd_jwt: str, **options: Any) -> A
     key = issuer_key(
         client, tenant.issuer_id, unverified_header(sd_jwt.split("~", maxsplit=1)[0])["kid"]
     )
-    return verify_sd_jwt(sd_jwt, key, typ="dc+sd-jwt", **options)
+    return verify_sd_jwt_vc(sd_jwt, key, **options)
 
 
 def entry_status(client: TestClient, tenant: Tenant, status: dict[str, Any]) -> int:
     uri, index = status["status_list"]["uri"], status["status_list"]["idx"]
     token = fetch(client, uri).text
     key = issuer_key(client, tenant.issuer_id, unverified_header(token)["kid"])
-    return read_status_list_token(token, key, uri=uri, now=datetime.now(UTC)).status(index)
+    issuer = f"http://testserver/issuers/{tenant.issuer_id}"  # the SD-JWT VC's iss
+    read = read_status_list_token(token, key, uri=uri, now=datetime.now(UTC), issuer=issuer)
+    return read.status(index)
 
 
 @pytest.fixture
@@ -249,3 +251,21 @@ def test_type_metadata_and_issuer_keys_are_served(client: TestClient, tenant: Te
     assert set(metadata) == {"issuer", "jwks"}
     assert all("d" not in key for key in metadata["jwks"]["keys"])
     assert client.get(f"/.well-known/jwt-vc-issuer/issuers/{uuid.uuid4()}").status_code == 404
+
+
+def test_a_vc_jwt_record_renders_the_same_claims(
+    client: TestClient, database: Database, settings: Settings, tenant: Tenant
+) -> None:
+    as_ldp = issue(client, tenant, "ldp@example.org")
+    as_jwt = issue(client, tenant, "jwt@example.org", format="jwt")
+    assert "jwt" in as_jwt
+    holder = P256Signer().jwk
+    claims = [
+        verify(
+            client, tenant, render(database, settings, issued["id"], MICRO_CREDENTIAL, holder)
+        ).claims
+        for issued in (as_ldp, as_jwt)
+    ]
+    achievement = [c["credentialSubject"]["achievement"] for c in claims]
+    assert achievement[0] == achievement[1]
+    assert claims[1]["issuer"]["name"] == "Creative Skills Lab"

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from credex.core import Ed25519Signer
 from credex.core.errors import CoreError, ParsingError, ProofVerificationError
 from credex.core.jose import sign_compact
-from credex.core.sdjwt import Disclosure, issue_sd_jwt, present, verify_sd_jwt
+from credex.core.sdjwt import Disclosure, issue_sd_jwt, present, verify_sd_jwt, verify_sd_jwt_vc
 from tests.core.jose_keys import P256Signer, ed25519_jwk
 
 KEY = ed25519.Ed25519PrivateKey.generate()
@@ -119,3 +119,23 @@ def test_key_binding_is_required_when_asked_for() -> None:
     verified = verify_sd_jwt(good, JWK, require_key_binding=True, **options)
     assert verified.claims["a"] == 1
     assert verified.key_binding is not None
+
+
+def test_sd_jwt_vc_rules_on_top_of_rfc_9901() -> None:
+    claims = {"vct": "urn:example:1", "status": {"status_list": {"idx": 3, "uri": "https://x/1"}}}
+    good = issue_sd_jwt(claims, [], ISSUER, header={"typ": "dc+sd-jwt"}).serialize()
+    assert verify_sd_jwt_vc(good, JWK, now=NOW).claims["vct"] == "urn:example:1"
+    hidden = issue_sd_jwt(claims, [["status"]], ISSUER, header={"typ": "dc+sd-jwt"}).serialize()
+    with pytest.raises(ProofVerificationError, match="status must not be selectively"):
+        verify_sd_jwt_vc(hidden, JWK, now=NOW)
+    legacy = issue_sd_jwt(claims, [], ISSUER, header={"typ": "vc+sd-jwt"}).serialize()
+    with pytest.raises(ProofVerificationError, match="typ"):
+        verify_sd_jwt_vc(legacy, JWK, now=NOW)
+    assert verify_sd_jwt_vc(legacy, JWK, now=NOW, accept_legacy_type=True).claims
+    bad_status = {"vct": "urn:example:1", "status": {"status_list": {"idx": "3", "uri": "x"}}}
+    bad = issue_sd_jwt(bad_status, [], ISSUER, header={"typ": "dc+sd-jwt"}).serialize()
+    with pytest.raises(ProofVerificationError, match="idx"):
+        verify_sd_jwt_vc(bad, JWK, now=NOW)
+    no_vct = issue_sd_jwt({"a": 1}, [], ISSUER, header={"typ": "dc+sd-jwt"}).serialize()
+    with pytest.raises(ProofVerificationError, match="vct"):
+        verify_sd_jwt_vc(no_vct, JWK, now=NOW)

@@ -132,14 +132,22 @@ class StatusListToken:
 
 
 def read_status_list_token(
-    token: str, jwk: Mapping[str, Any], *, uri: str, now: datetime
+    token: str,
+    jwk: Mapping[str, Any],
+    *,
+    uri: str,
+    now: datetime,
+    issuer: str | None = None,
 ) -> StatusListToken:
-    """Verify a Status List Token as a relying party does (§8.3): signature, `typ`, `sub`, `exp`."""
+    """Verify a Status List Token as a relying party does (§8.3): signature, `typ`, `sub`,
+    `exp`, and `iss` equal to the referenced token's `iss` when that is given (§5.1)."""
     header, payload = verify_compact(token, jwk)
     if header.get("typ") != STATUS_LIST_JWT_TYPE:
         raise ProofVerificationError("a Status List Token has typ statuslist+jwt")
     if payload.get("sub") != uri:
         raise ProofVerificationError("the Status List Token's sub is not the referenced uri")
+    if issuer is not None and payload.get("iss") != issuer:
+        raise ProofVerificationError("the Status List Token's iss is not the referenced token's")
     if not is_numeric_date(payload.get("iat")):
         raise ProofVerificationError("the Status List Token needs iat")
     expires = payload.get("exp")

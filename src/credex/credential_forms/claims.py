@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from credex.core.datetimes import parse_datetime_stamp
+from credex.core.jose import b64url_decode, parse_json_object
 from credex.core.jwt_sign import credential_from_payload
 from credex.db.models import Credential
 
@@ -27,8 +28,6 @@ def issued_document(credential: Credential) -> dict[str, Any]:
     if credential.format == "ldp":
         document: dict[str, Any] = json.loads(credential.content)
         return document
-    from credex.core.jose import b64url_decode, parse_json_object
-
     payload = parse_json_object(b64url_decode(credential.content.split(".")[1]), "the VC-JWT")
     return credential_from_payload(payload)
 

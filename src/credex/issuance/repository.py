@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, false, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from credex.auth.principal import Principal
 from credex.db.models import Achievement, Credential, Issuer, IssuerKey, StatusList
 from credex.issuance.sql import insert_unless_conflict
-from credex.status_lists.repository import REVOCATION
+from credex.status_lists.repository import IETF_STATUS_LIST, REVOCATION
 
 
 def credentials_visible_to(
@@ -63,14 +63,16 @@ class IssuanceContext:
     issuer: Issuer
     signing_key: IssuerKey | None
     open_list: StatusList | None
+    open_token_list: StatusList | None = None  # the open IETF Token Status List
 
 
 def issuance_context(
     session: Session, issuer_id: uuid.UUID, achievement_id: uuid.UUID
 ) -> IssuanceContext | None:
-    """The issuer's achievement, the issuer, its active key and open status list: one query."""
+    """The issuer's achievement, the issuer, its active key and open status lists: one query."""
+    token_list = aliased(StatusList)
     row = session.execute(
-        select(Achievement, Issuer, IssuerKey, StatusList)
+        select(Achievement, Issuer, IssuerKey, StatusList, token_list)
         .join(Issuer, Issuer.id == Achievement.issuer_id)
         .outerjoin(
             IssuerKey,
@@ -88,12 +90,20 @@ def issuance_context(
                 StatusList.state == "open",
             ),
         )
+        .outerjoin(
+            token_list,
+            and_(
+                token_list.issuer_id == Issuer.id,
+                token_list.purpose == IETF_STATUS_LIST,
+                token_list.state == "open",
+            ),
+        )
         .where(Achievement.id == achievement_id, Achievement.issuer_id == issuer_id)
     ).first()
     if row is None:
         return None
-    achievement, issuer, key, open_list = row
-    return IssuanceContext(achievement, issuer, key, open_list)
+    achievement, issuer, key, open_list, open_token_list = row
+    return IssuanceContext(achievement, issuer, key, open_list, open_token_list)
 
 
 def insert_credential(session: Session, values: dict[str, Any]) -> Credential | None:

@@ -129,7 +129,7 @@ def issue_or_replay(
     for _ in range(MAX_INDEX_ATTEMPTS):
         status_list, index = allocation.allocate(session, issuer_id, lost, context.open_list)
         token_list, token_index = allocation.allocate(
-            session, issuer_id, lost_tokens, purpose=IETF_STATUS_LIST
+            session, issuer_id, lost_tokens, context.open_token_list, purpose=IETF_STATUS_LIST
         )
         facts.status_entry = build_status_entry(
             list_credential_url=status_list_url(status_list.id, settings.base_url), index=index

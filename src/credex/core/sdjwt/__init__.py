@@ -11,6 +11,7 @@ from credex.core.sdjwt.disclosures import Disclosure, digest, new_salt
 from credex.core.sdjwt.issue import ClaimPath, IssuedSdJwt, conceal, issue_sd_jwt
 from credex.core.sdjwt.present import SdJwt, key_binding_jwt, present, sd_hash
 from credex.core.sdjwt.process import process_payload
+from credex.core.sdjwt.vc import verify_sd_jwt_vc
 from credex.core.sdjwt.verify import VerifiedSdJwt, verify_sd_jwt
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "process_payload",
     "sd_hash",
     "verify_sd_jwt",
+    "verify_sd_jwt_vc",
 ]
