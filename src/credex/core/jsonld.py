@@ -243,6 +243,14 @@ def expand(doc: dict[str, Any]) -> list[Any]:
     return expanded
 
 
+def compact(doc: Any, context: Any) -> dict[str, Any]:
+    """JSON-LD 1.1 compaction with the frozen loader (ecdsa-sd-2023 skolemization needs it)."""
+    compacted: dict[str, Any] = _run(
+        lambda: _Processor().compact(doc, {"@context": context}, _options())
+    )
+    return compacted
+
+
 def detect_data_loss(doc: dict[str, Any]) -> None:
     """Raise `DataLossError` naming the JSON path of anything expansion or RDF would drop."""
     processor = _LossDetectingProcessor(doc)

@@ -29,6 +29,8 @@ from credex.core.keys import PublicKey
 Transform = Callable[[str], str]
 # (transform, proof, document @context, key) -> signature valid?
 VerifyFunction = Callable[[Transform, dict[str, Any], Any, PublicKey], bool]
+# (unsecured document, proof, key) -> valid? For suites that need the document, not N-Quads.
+DocumentVerifyFunction = Callable[[dict[str, Any], dict[str, Any], PublicKey], bool]
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Cryptosuite:
     name: str | None  # the `cryptosuite` value; None for pre-DataIntegrityProof suites
     verify: VerifyFunction
     legacy: bool = False
+    verify_document: DocumentVerifyFunction | None = None  # ecdsa-sd-2023
 
 
 def proof_configuration(

@@ -10,7 +10,7 @@ proof set must verify; a proof naming `previousProof` also secures the proofs it
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from credex.core.canon import canonicalize
 from credex.core.datetimes import parse_datetime_stamp
 from credex.core.dids.resolver import resolve_verification_method
+from credex.core.ecdsa_sd import suite as ecdsa_sd
 from credex.core.errors import (
     CoreError,
     ParsingError,
@@ -31,7 +32,12 @@ from credex.core.proofs.cryptosuites import Cryptosuite, Transform, is_datetime_
 
 SUITES: dict[tuple[str, str | None], Cryptosuite] = {
     (suite.proof_type, suite.name): suite
-    for suite in (eddsa_rdfc_2022.SUITE, ecdsa_rdfc_2019.SUITE, ed25519_signature_2020.SUITE)
+    for suite in (
+        eddsa_rdfc_2022.SUITE,
+        ecdsa_rdfc_2019.SUITE,
+        ecdsa_sd.SUITE,
+        ed25519_signature_2020.SUITE,
+    )
 }
 _CREATORS: dict[str, Callable[[dict[str, Any], dict[str, Any], Signer], dict[str, Any]]] = {
     eddsa_rdfc_2022.CRYPTOSUITE: eddsa_rdfc_2022.create_proof,
@@ -80,19 +86,21 @@ def add_proof(
     nonce: str | None = None,
     proof_id: str | None = None,
     previous_proof: str | list[str] | None = None,
+    mandatory_pointers: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Secure `document` with a new eddsa-rdfc-2022 or ecdsa-rdfc-2019 proof (DI §4.2, §4.3).
-
-    Returns a new dict; the signer's algorithm must fit the cryptosuite.
+    """Secure `document` with a new eddsa-rdfc-2022, ecdsa-rdfc-2019 or ecdsa-sd-2023 (base)
+    proof (DI §4.2, §4.3). Returns a new dict; the signer's algorithm must fit the cryptosuite.
+    `mandatory_pointers` (ecdsa-sd-2023): what every derived credential must disclose.
 
     An existing `proof` makes a proof set (the new proof is appended); `previous_proof` ids
     make a chain: the named proofs are secured together with the document.
     """
     if not isinstance(document, dict):
         raise ParsingError("the document to secure must be a JSON object")
-    if cryptosuite not in _CREATORS:
+    if cryptosuite not in _CREATORS and cryptosuite != ecdsa_sd.CRYPTOSUITE:
         raise ProofGenerationError(
-            f"credex issues eddsa-rdfc-2022 and ecdsa-rdfc-2019 proofs here, not {cryptosuite}"
+            "credex issues eddsa-rdfc-2022, ecdsa-rdfc-2019 and ecdsa-sd-2023 proofs, "
+            f"not {cryptosuite}"
         )
     existing = _proof_list(document.get("proof"), ProofGenerationError)
     unsecured = {key: value for key, value in document.items() if key != "proof"}
@@ -111,7 +119,12 @@ def add_proof(
     if previous_proof is not None:
         options["previousProof"] = previous_proof
         unsecured["proof"] = _previous_proofs(previous_proof, existing, ProofGenerationError)
-    proof = _CREATORS[cryptosuite](unsecured, options, signer)
+    if cryptosuite == ecdsa_sd.CRYPTOSUITE:
+        if previous_proof is not None:
+            raise ProofGenerationError("ecdsa-sd-2023 proofs cannot be chained")
+        proof = ecdsa_sd.create_base_proof(unsecured, options, signer, mandatory_pointers)
+    else:
+        proof = _CREATORS[cryptosuite](unsecured, options, signer)
     # A JSON round trip copies several times faster than copy.deepcopy, and a credential is
     # JSON by definition; the copier of a shape just canonicalized is faster still.
     secured = json.loads(json.dumps(document)) if existing else copy_document(document)
@@ -227,8 +240,13 @@ class _Verifier:
             )
             check.controller = resolved.controller
             context = self._unsecured.get("@context")
-            transform = self._transformer(proof)
-            if not suite.verify(transform, proof, context, resolved.public_key):
+            if suite.verify_document is not None:
+                if "previousProof" in proof:
+                    raise ProofVerificationError(f"{suite.name} proofs cannot be chained")
+                valid = suite.verify_document(self._unsecured, proof, resolved.public_key)
+            else:
+                valid = suite.verify(self._transformer(proof), proof, context, resolved.public_key)
+            if not valid:
                 raise ProofVerificationError("the proof's signature does not verify")
             check.verified = True
         except CoreError as exc:
