@@ -1,7 +1,7 @@
 """`sign_credential`: secure a credential as Data Integrity or VC-JWT.
 
 Data Integrity cryptosuite by key: Ed25519 → eddsa-rdfc-2022, P-256 → ecdsa-rdfc-2019 (or name
-one with `cryptosuite`); VC-JWT: EdDSA or ES256.
+one with `cryptosuite`, including ecdsa-sd-2023 base proofs); VC-JWT: EdDSA or ES256.
 
 A credential is validated against the VC Data Model before signing: signing something a
 verifier must reject helps nobody, and the W3C suites expect issuers to refuse it (400/422).
@@ -9,6 +9,7 @@ verifier must reject helps nobody, and the W3C suites expect issuers to refuse i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal, overload
 
@@ -33,6 +34,29 @@ class InvalidCredentialError(ProofGenerationError):
         self.problems = problems
 
 
+# What a holder may leave out of an ecdsa-sd-2023 credential by default: facts about the learner
+# and their work. Everything else (issuer, dates, status, schema, the achievement) is mandatory.
+SELECTABLE_TOP_LEVEL = frozenset(
+    {"@context", "type", "id", "proof", "credentialSubject", "evidence"}
+)
+
+
+def default_mandatory_pointers(credential: dict[str, Any]) -> list[str]:
+    """RFC 6901 pointers every derived credential must disclose (ecdsa-sd-2023 base proof)."""
+    pointers = [
+        "/" + key.replace("~", "~0").replace("/", "~1")
+        for key in credential
+        if key not in SELECTABLE_TOP_LEVEL
+    ]
+    subject = credential.get("credentialSubject")
+    if isinstance(subject, dict) and "achievement" in subject:
+        pointers.append("/credentialSubject/achievement")
+        if "id" not in subject and "identifier" in subject:
+            # OB 3.0 AchievementSubject needs an id or an identifier (a salted hash here)
+            pointers.append("/credentialSubject/identifier")
+    return pointers
+
+
 def default_cryptosuite(signer: Signer) -> str:
     """The Data Integrity cryptosuite credex uses for a key: eddsa-rdfc-2022 or ecdsa-rdfc-2019."""
     return "eddsa-rdfc-2022" if signer.algorithm == "Ed25519" else "ecdsa-rdfc-2019"
@@ -47,6 +71,7 @@ def sign_credential(
     created: datetime | None = None,
     check: bool = True,
     cryptosuite: str | None = None,
+    mandatory_pointers: Sequence[str] | None = None,
 ) -> dict[str, Any]: ...
 
 
@@ -59,6 +84,7 @@ def sign_credential(
     created: datetime | None = None,
     check: bool = True,
     cryptosuite: str | None = None,
+    mandatory_pointers: Sequence[str] | None = None,
 ) -> str: ...
 
 
@@ -70,6 +96,7 @@ def sign_credential(
     created: datetime | None = None,
     check: bool = True,
     cryptosuite: str | None = None,
+    mandatory_pointers: Sequence[str] | None = None,
 ) -> dict[str, Any] | str:
     """Return a NEW signed credential (dict with a DataIntegrityProof) or a compact JWS.
 
@@ -85,7 +112,15 @@ def sign_credential(
     if format != "ldp":
         raise ProofGenerationError(f"unknown signature format {format!r}; use 'ldp' or 'jwt'")
     suite = cryptosuite or default_cryptosuite(signer)
-    signed = add_proof(credential, signer, cryptosuite=suite, created=created)
+    if mandatory_pointers is None and suite == "ecdsa-sd-2023":
+        mandatory_pointers = default_mandatory_pointers(credential)
+    signed = add_proof(
+        credential,
+        signer,
+        cryptosuite=suite,
+        created=created,
+        mandatory_pointers=mandatory_pointers or (),
+    )
     if is_open_badge_credential(signed) and isinstance(signed.get("proof"), dict):
         # The official OB 3.0 JSON Schema requires an array (STANDARDS gotcha G3); the proof is
         # removed before hashing, so the container does not change what is signed.

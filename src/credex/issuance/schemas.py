@@ -100,7 +100,7 @@ class ResultIn(BaseModel):
         return self
 
 
-Cryptosuite = Literal["eddsa-rdfc-2022", "ecdsa-rdfc-2019"]
+Cryptosuite = Literal["eddsa-rdfc-2022", "ecdsa-rdfc-2019", "ecdsa-sd-2023"]
 
 
 class IssueRequest(BaseModel):
@@ -115,7 +115,9 @@ class IssueRequest(BaseModel):
     cryptosuite: Cryptosuite | None = Field(
         default=None,
         description="Data Integrity cryptosuite (format `ldp` only): `eddsa-rdfc-2022` (default, "
-        "the issuer's Ed25519 key) or `ecdsa-rdfc-2019` (its P-256 key)",
+        "the issuer's Ed25519 key), `ecdsa-rdfc-2019` or `ecdsa-sd-2023` (its P-256 key; a "
+        "base proof from which the learner derives credentials disclosing only some fields: "
+        "the issuer, dates, status and achievement are always disclosed)",
     )
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=MAX_EVIDENCE)
     narrative: LongText | None = None

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from credex.auth.principal import Principal
 from credex.core import CoreError, InvalidCredentialError, sign_credential
+from credex.core.ecdsa_sd import derive
 from credex.core.errors import VCDM_ERRORS
 from credex.core.keys import KeyAlgorithm
 from credex.errors import CredexError, Forbidden, InvalidInput
@@ -28,6 +29,7 @@ ISSUE_OPTIONS = frozenset({"credentialId", "mandatoryPointers", "cryptosuite"})
 CRYPTOSUITE_KEYS: dict[str, KeyAlgorithm] = {
     "eddsa-rdfc-2022": "Ed25519",
     "ecdsa-rdfc-2019": "P-256",
+    "ecdsa-sd-2023": "P-256",
 }
 VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
@@ -65,6 +67,14 @@ def read_issue_request(body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     credential_id = options.get("credentialId")
     if credential_id is not None and not isinstance(credential_id, str):
         raise MalformedRequest("options.credentialId must be a string")
+    pointers = options.get("mandatoryPointers")
+    if pointers is not None and (
+        not isinstance(pointers, list) or not all(isinstance(p, str) for p in pointers)
+    ):
+        raise MalformedRequest(
+            "options.mandatoryPointers must be an array of JSON pointers",
+            errors=[_error("/options/mandatoryPointers", "an array of strings")],
+        )
     suite = options.get("cryptosuite")
     if suite is not None and suite not in CRYPTOSUITE_KEYS:
         raise MalformedRequest(
@@ -138,7 +148,14 @@ def issue(session: Session, principal: Principal, body: Any, settings: Settings)
         credential["id"] = credential_id
     _add_proof_context(credential)
     try:
-        return sign_credential(credential, signer, cryptosuite=suite)
+        return sign_credential(
+            credential,
+            signer,
+            cryptosuite=suite,
+            mandatory_pointers=options.get("mandatoryPointers")
+            if suite == "ecdsa-sd-2023"
+            else None,
+        )
     except InvalidCredentialError as exc:
         errors = [
             _error(f"/credential{p.pointer}", p.detail, VCDM_ERRORS + p.code) for p in exc.problems
@@ -150,4 +167,16 @@ def issue(session: Session, principal: Principal, body: Any, settings: Settings)
         raise InvalidInput(
             f"the credential cannot be signed: {exc.detail}",
             errors=[_error("/credential", exc.detail, exc.problem_type)],
+        ) from exc
+
+
+def derive_disclosure(credential: dict[str, Any], selective_pointers: list[str]) -> dict[str, Any]:
+    """The ecdsa-sd-2023 derived credential disclosing the mandatory parts and the pointers;
+    422 (problem) when the credential has no base proof or a pointer matches nothing."""
+    try:
+        return derive(credential, selective_pointers)
+    except CoreError as exc:
+        raise InvalidInput(
+            f"no disclosed credential can be derived: {exc.detail}",
+            errors=[_error("/options/selectivePointers", exc.detail, exc.problem_type)],
         ) from exc

@@ -1,5 +1,6 @@
 """W3C VC-API routes (no `/api/v1` prefix, as VC-API clients and the W3C suites expect):
-`POST /credentials/issue`, `POST /credentials/verify`, `POST /presentations/verify`."""
+`POST /credentials/issue`, `POST /credentials/verify`, `POST /presentations/verify`,
+`POST /credentials/derive`."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from credex.verification.vcapi import (
     credential_verdict,
     presentation_verdict,
 )
-from credex.verification.vcapi_issue import MalformedRequest, issue
+from credex.verification.vcapi_issue import MalformedRequest, derive_disclosure, issue
 
 router = APIRouter(tags=["vc-api"])
 PARSING_ERROR = "https://www.w3.org/TR/vc-data-model#PARSING_ERROR"
@@ -84,7 +85,9 @@ def _answer(verdict: Verdict, extra: dict[str, Any]) -> JSONResponse:
 def issue_credential(
     caller: IssuerPrincipal, body: JsonObject, session: SessionDep, settings: SettingsDep
 ) -> dict[str, Any]:
-    """Sign `credential` (VC 2.0) with eddsa-rdfc-2022 as the caller's issuer."""
+    """Sign `credential` (VC 2.0) as the caller's issuer: `options.cryptosuite` is
+    eddsa-rdfc-2022 (default), ecdsa-rdfc-2019 or ecdsa-sd-2023 (with
+    `options.mandatoryPointers`)."""
     return {"verifiableCredential": issue(session, caller, body, settings)}
 
 
@@ -130,3 +133,23 @@ def verify_presentation_route(
         "report": verifier.presentation_result(report),
     }
     return _answer(verdict, extra)
+
+
+@router.post("/credentials/derive", status_code=status.HTTP_201_CREATED)
+def derive_credential(_limit: VerificationRateLimit, body: JsonObject) -> dict[str, Any]:
+    """Derive a selectively disclosed credential from an ecdsa-sd-2023 base proof (VC-API
+    "derive"): `options.selectivePointers` (RFC 6901) name what to disclose beyond the issuer's
+    mandatory parts. Stateless: nothing is stored, and the base credential is not kept."""
+    credential = body.get("verifiableCredential")
+    if not isinstance(credential, dict):
+        raise _malformed(
+            "'verifiableCredential' must be a credential object", "/verifiableCredential"
+        )
+    options, _ = _options(body)
+    pointers = options.get("selectivePointers", [])
+    if not isinstance(pointers, list) or not all(isinstance(p, str) for p in pointers):
+        raise _malformed(
+            "options.selectivePointers must be an array of JSON pointers",
+            "/options/selectivePointers",
+        )
+    return {"verifiableCredential": derive_disclosure(credential, pointers)}

@@ -83,8 +83,8 @@ def relabel(dataset: Dataset, label_map: Mapping[str, str]) -> list[str]:
         for triple in triples:
             for position in ("subject", "object"):
                 term = triple[position]
-                if term["type"] == "blank node":
-                    term["value"] = "_:" + label_map[term["value"][2:]]
+                if term["type"] == "blank node":  # a new dict: pyld shares term objects
+                    triple[position] = {**term, "value": "_:" + label_map[term["value"][2:]]}
     quads, _ = to_oxigraph_quads(renamed)
     return [f"{quad} .\n" for quad in quads]
 

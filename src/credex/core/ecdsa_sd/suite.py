@@ -134,7 +134,9 @@ def derive(document: dict[str, Any], selective_pointers: Sequence[str]) -> dict[
     )
     derived_proof = {key: copy.deepcopy(item) for key, item in proof.items() if key != "proofValue"}
     derived_proof["proofValue"] = serialize_derived(value)
-    return {**reveal, "proof": derived_proof}
+    # a proof given as a one-element array stays one (the OB 3.0 JSON Schema requires it)
+    as_given = isinstance(document.get("proof"), list)
+    return {**reveal, "proof": [derived_proof] if as_given else derived_proof}
 
 
 def verify_document(unsecured: dict[str, Any], proof: dict[str, Any], key: PublicKey) -> bool:
