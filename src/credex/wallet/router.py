@@ -17,11 +17,14 @@ from credex.stacking.responses import pathway_reads
 from credex.stacking.schemas import PathwayRead
 from credex.verification.service import make_fetcher
 from credex.verification.submission import SubmissionDep
-from credex.wallet import account, pathways, service, sharing
+from credex.wallet import account, disclosure, pathways, service, sharing
 from credex.wallet import import_ as imported
 from credex.wallet.schemas import (
     AccountDeleted,
     AccountExport,
+    DisclosableFieldRead,
+    DisclosedCredential,
+    DisclosureRequest,
     FileKind,
     ImportedCredentialRead,
     ShareLinkCreate,
@@ -226,3 +229,31 @@ def export_account(session: SessionDep, principal: LearnerPrincipal) -> AccountE
 )
 def delete_account(session: SessionDep, principal: LearnerPrincipal) -> AccountDeleted:
     return account.delete_account(session, principal)
+
+
+@router.get(
+    "/credentials/{credential_id}/fields",
+    summary="Fields you can choose to disclose (credentials issued with ecdsa-sd-2023)",
+)
+def list_disclosable_fields(
+    credential_id: uuid.UUID, session: SessionDep, principal: LearnerPrincipal
+) -> Page[DisclosableFieldRead]:
+    found = disclosure.disclosable_fields(session, principal, credential_id)
+    items = [DisclosableFieldRead(**vars(field)) for field in found]
+    return Page(items=items, next=None)
+
+
+@router.post(
+    "/credentials/{credential_id}/derive",
+    summary="Share only these fields: a derived credential disclosing the chosen fields",
+)
+def derive_credential(
+    credential_id: uuid.UUID,
+    data: DisclosureRequest,
+    session: SessionDep,
+    principal: LearnerPrincipal,
+) -> DisclosedCredential:
+    """Nothing is stored; the mandatory fields are always disclosed (409 for a credential
+    without an ecdsa-sd-2023 base proof)."""
+    derived = disclosure.derive_for_learner(session, principal, credential_id, data.fields)
+    return DisclosedCredential(credential=derived, disclosed=data.fields)

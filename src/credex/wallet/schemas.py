@@ -121,3 +121,26 @@ class AccountExport(BaseModel):
     sign_in_links: list[dict[str, Any]]
     outbox: list[dict[str, Any]]
     imported_credentials: list[dict[str, Any]]
+
+
+class DisclosableFieldRead(BaseModel):
+    """A field of an ecdsa-sd-2023 credential the learner may disclose or keep back."""
+
+    pointer: str = Field(description="RFC 6901 JSON pointer into the credential")
+    label: str
+    always_disclosed: bool = Field(description="made mandatory by the issuer")
+
+
+class DisclosureRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fields: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="pointers of the fields to disclose beyond the mandatory ones",
+    )
+
+
+class DisclosedCredential(BaseModel):
+    credential: dict[str, Any] = Field(description="the derived credential (ecdsa-sd-2023)")
+    disclosed: list[str]

@@ -22,7 +22,7 @@ from credex.elm import service as elm_service
 from credex.errors import Conflict, InvalidInput, NotFound
 from credex.stacking.pathways import PathwayView
 from credex.verification.service import Submission, make_fetcher
-from credex.wallet import account, pathways, service, sharing
+from credex.wallet import account, disclosure, pathways, service, sharing
 from credex.wallet import import_ as imported
 from credex.wallet.badge_image import badge_png
 from credex.wallet.facts import achievement_facts
@@ -97,6 +97,8 @@ def _detail_page(
     credential_id: uuid.UUID,
     *,
     new_link_url: str | None = None,
+    disclosure_error: str | None = None,
+    chosen_fields: frozenset[str] = frozenset(),
     status_code: int = 200,
 ) -> Response:
     now = utcnow()
@@ -113,6 +115,9 @@ def _detail_page(
         facts=achievement_facts(entry.achievement),
         links=[share_link_read(link, now) for link in links],
         new_link_url=new_link_url,
+        disclosable=disclosure.disclosable_fields(session, learner.principal, credential_id),
+        disclosure_error=disclosure_error,
+        chosen_fields=chosen_fields,
     )
 
 
@@ -205,6 +210,40 @@ def new_share_link(
     _link, token = sharing.create_share_link(session, learner.principal, credential_id, data)
     url = sharing.share_url(settings.base_url, token)
     return _detail_page(request, session, settings, learner, credential_id, new_link_url=url)
+
+
+@router.post("/credentials/{credential_id}/derive")
+def share_only_these_fields(
+    credential_id: uuid.UUID,
+    *,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    learner: CheckedLearnerForm,
+    form: SubmittedFormDep,
+) -> Response:
+    """The derived credential as a download; on a problem, the page again with the choice kept.
+
+    Checkboxes are named `disclose:<pointer>` (one value per name, as forms are read here).
+    """
+    chosen = [
+        name.removeprefix("disclose:") for name in form.fields if name.startswith("disclose:")
+    ]
+    try:
+        derived = disclosure.derive_for_learner(session, learner.principal, credential_id, chosen)
+    except (Conflict, InvalidInput) as exc:
+        return _detail_page(
+            request,
+            session,
+            settings,
+            learner,
+            credential_id,
+            disclosure_error=exc.detail,
+            chosen_fields=frozenset(chosen),
+            status_code=409 if isinstance(exc, Conflict) else 422,
+        )
+    data = json.dumps(derived, ensure_ascii=False, indent=2).encode()
+    return _attachment(data, "application/ld+json", f"{str(credential_id)[:8]}-disclosed.json")
 
 
 @router.post("/credentials/{credential_id}/share-links/{link_id}/revoke")
