@@ -2,9 +2,9 @@
 
 https://www.w3.org/TR/vc-data-integrity/ §4.2 Add Proof, §4.3 Add Proof Set/Chain, §4.4 Verify
 Proof, §4.5 Verify Proof Sets and Chains. credex issues DataIntegrityProof/eddsa-rdfc-2022 (and
-ecdsa-rdfc-2019 with P-256 keys) and
-verifies eddsa-rdfc-2022, ecdsa-rdfc-2019 and legacy Ed25519Signature2020. Every proof of a
-proof set must verify; a proof naming `previousProof` also secures the proofs it names.
+ecdsa-rdfc-2019 and ecdsa-sd-2023 with P-256 keys) and verifies eddsa-rdfc-2022,
+ecdsa-rdfc-2019, ecdsa-jcs-2019, ecdsa-sd-2023 and legacy Ed25519Signature2020. Every proof of
+a proof set must verify; a proof naming `previousProof` also secures the proofs it names.
 """
 
 from __future__ import annotations
@@ -27,7 +27,12 @@ from credex.core.errors import (
 )
 from credex.core.fastcanon import copy_document
 from credex.core.keys import Signer
-from credex.core.proofs import ecdsa_rdfc_2019, ed25519_signature_2020, eddsa_rdfc_2022
+from credex.core.proofs import (
+    ecdsa_jcs_2019,
+    ecdsa_rdfc_2019,
+    ed25519_signature_2020,
+    eddsa_rdfc_2022,
+)
 from credex.core.proofs.cryptosuites import Cryptosuite, Transform, is_datetime_stamp
 
 SUITES: dict[tuple[str, str | None], Cryptosuite] = {
@@ -35,6 +40,7 @@ SUITES: dict[tuple[str, str | None], Cryptosuite] = {
     for suite in (
         eddsa_rdfc_2022.SUITE,
         ecdsa_rdfc_2019.SUITE,
+        ecdsa_jcs_2019.SUITE,
         ecdsa_sd.SUITE,
         ed25519_signature_2020.SUITE,
     )
