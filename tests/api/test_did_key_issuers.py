@@ -52,6 +52,9 @@ def test_a_did_key_issuer_is_named_by_its_ed25519_key_and_its_p256_key_by_a_seco
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
     assert "did:key" in missing.json()["detail"]
+    page = client.get(f"/issuers/{body['id']}", headers={"Accept": "text/html"})
+    assert body["did"] in page.text
+    assert "did.json" not in page.text  # no link to a document that does not exist
 
     default = _create(client, admin_headers).json()
     assert (default["did_method"], default["did"][:8]) == ("did:web", "did:web:")

@@ -128,7 +128,11 @@ def list_keys(
     return Page(items=[KeyRead.build(key, settings.base_url) for key in keys], next=None)
 
 
-@api.post("/{issuer_id}/keys/rotate", status_code=status.HTTP_201_CREATED)
+@api.post(
+    "/{issuer_id}/keys/rotate",
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"description": "a did:key issuer: its keys are its identifiers"}},
+)
 def rotate_key(
     issuer_id: uuid.UUID,
     session: SessionDep,
@@ -145,7 +149,8 @@ def rotate_key(
     """New active keys; the replaced keys become `retired` and stay in the DID document.
 
     The body describes the first new key (Ed25519 unless only P-256 was rotated) and lists every
-    new key in `rotated`.
+    new key in `rotated`. Issuers created with `did:key` cannot rotate (409): a new key would be
+    a new identifier.
     """
     algorithms = (algorithm,) if algorithm else ISSUER_KEY_ALGORITHMS
     keys = keys_service.rotate_keys(session, caller, issuer_id, settings, algorithms)

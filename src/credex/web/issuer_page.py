@@ -96,7 +96,8 @@ def issuer_view(issuer: Issuer, profile: dict[str, Any], base_url: str) -> dict[
             for entry in profile.get("otherIdentifier", [])
         ],
         "did": profile["id"],
-        "did_document_url": did_document_url(issuer.id, base_url),
+        # did:key issuers have no did.json: their identifier is their public key
+        "did_document_url": None if issuer.did else did_document_url(issuer.id, base_url),
         "quality_assurance": {
             "type": qa.get("type"),
             "body": qa.get("body"),
