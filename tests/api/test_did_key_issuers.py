@@ -110,3 +110,38 @@ def test_the_vc_api_issues_for_a_did_key_issuer(client: TestClient, tenant: Tena
     verified = client.post("/credentials/verify", json={"verifiableCredential": signed})
     assert verified.status_code == 200, verified.text
     assert verified.json()["verified"] is True
+
+
+def test_a_compromised_did_key_is_marked_not_replaced_and_its_later_signatures_fail(
+    client: TestClient, database: Database, settings: Settings, tenant: Tenant
+) -> None:
+    before = issue(client, tenant, cryptosuite="ecdsa-rdfc-2019")["credential"]
+    keys = client.get(f"/api/v1/issuers/{tenant.issuer_id}/keys", headers=tenant.headers).json()
+    p256 = keys["items"][1]
+    marked = client.post(
+        f"/api/v1/issuers/{tenant.issuer_id}/keys/key-2/compromise",
+        json={"since": "2020-01-01T00:00:00Z", "reason": "backup leaked"},
+        headers=tenant.headers,
+    )
+    assert marked.status_code == 200, marked.text
+    assert marked.json()["status"] == "compromised"
+    after = client.get(f"/api/v1/issuers/{tenant.issuer_id}/keys", headers=tenant.headers).json()
+    assert len(after["items"]) == 2  # no replacement: a new key would be a new identifier
+    refused = client.post(
+        "/api/v1/credentials",
+        json={
+            "achievement_id": str(tenant.achievement_id),
+            "learner": {"email": "bo@example.org"},
+            "cryptosuite": "ecdsa-rdfc-2019",
+        },
+        headers=tenant.headers,
+    )
+    assert refused.status_code == 409
+    assert "P-256" in refused.json()["detail"]
+    body = client.post("/api/v1/verify", json={"credential": before}).json()
+    assert before["proof"][0]["verificationMethod"].endswith(p256["public_key_multibase"])
+    assert body["verified"] is False  # signed after the compromise began
+    binding = next(check for check in body["checks"] if check["id"] == "key_binding")
+    assert binding["outcome"] == "failed"
+    assert "compromised from 2020-01-01" in binding["detail"]
+    assert issue(client, tenant)["credential"]["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"

@@ -176,3 +176,19 @@ def did_document(issuer_id: uuid.UUID, keys: Sequence[IssuerKey], base_url: str)
         if method["id"] in revoked:
             method["revoked"] = revoked[method["id"]]
     return document
+
+
+def did_key_revocation(key: IssuerKey) -> dict[str, Any] | None:
+    """For a compromised key of a did:key issuer: `{id, verificationMethod: [{id, revoked}]}`,
+    which the core resolver merges into the computed did:key document (only `revoked`)."""
+    if key.controller is None or key.status != "compromised" or key.compromised_since is None:
+        return None
+    return {
+        "id": key.controller,
+        "verificationMethod": [
+            {
+                "id": key_verification_method(key, ""),
+                "revoked": format_date_time(key.compromised_since),
+            }
+        ],
+    }

@@ -4,6 +4,7 @@ The core verifier only ever calls `documents.get(url_or_did)`. This mapping answ
 1. this service's issuers (`did:web:<host>:issuers:<id>` and the did.json URLs a did:web
    resolver derives from it) from the database, without HTTP;
 2. this service's status lists (`<base_url>/status-lists/<id>`) from the database;
+   and the `revoked` date of a compromised key of this service's did:key issuers;
 3. documents the user pinned (`credex verify --documents DIR`), by their `id`;
 4. any other http(s) URL through the guarded fetcher, unless verification is offline.
 Anything else (other DID methods, URNs) is unknown: None. A failure raises `DocumentUnavailable`
@@ -20,7 +21,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from credex.errors import CredexError
-from credex.issuers.public import did_document, issuer_id_from_did
+from credex.issuers.public import did_document, did_key_revocation, issuer_id_from_did
+from credex.issuers.repository import key_by_controller
 from credex.settings import Settings
 from credex.verification.fetcher import FetchError, GuardedFetcher
 from credex.verification.repository import issuer_with_keys, listed_component_content
@@ -83,6 +85,9 @@ class VerificationDocuments(Mapping[str, Any]):
             raise DocumentUnavailable(str(exc)) from exc
 
     def _local(self, session: Session, key: str) -> dict[str, Any] | str | None:
+        if key.startswith("did:key:"):
+            own = key_by_controller(session, key)
+            return did_key_revocation(own) if own is not None else None
         issuer_id = issuer_id_from_did(key, self._settings.base_url)
         if issuer_id is None:
             match = self._own_did_json.match(key)

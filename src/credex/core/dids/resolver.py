@@ -51,7 +51,7 @@ class ResolvedMethod:
 def resolve_did_document(did: str, documents: Mapping[str, Any] | None) -> dict[str, Any]:
     """DID document of a did:key (computed) or a did:web (from `documents`)."""
     if did.startswith(DID_KEY_PREFIX):
-        return did_key_document(did)
+        return _with_revocations(did_key_document(did), documents)
     if did.startswith(DID_WEB_PREFIX):
         url = did_web_to_url(did)
         document = _lookup(documents, url, did) or _lookup(documents, did, did)
@@ -114,6 +114,31 @@ def _controller_document_for_url(
             raise ResolutionError(f"controller document not available offline: {expected}")
         document = found
     _check_document_id(document, expected)
+    return document
+
+
+def _with_revocations(
+    document: dict[str, Any], documents: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """A did:key document is computed, never taken from elsewhere; but a caller that knows one
+    of its keys was compromised (credex's own did:key issuers) may supply, under the DID,
+    `{"verificationMethod": [{"id", "revoked"}]}`. Only `revoked` dates are copied, which can
+    only make verification stricter (CID 1.0 `revoked`)."""
+    try:
+        extra = _lookup(documents, document["id"], document["id"])
+    except ResolutionError:
+        return document
+    methods = extra.get("verificationMethod") if extra else None
+    if not isinstance(methods, list):
+        return document
+    revoked = {
+        method.get("id"): method["revoked"]
+        for method in methods
+        if isinstance(method, dict) and isinstance(method.get("revoked"), str)
+    }
+    for method in document["verificationMethod"]:
+        if method["id"] in revoked:
+            method["revoked"] = revoked[method["id"]]
     return document
 
 
