@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from credex.core import multiformats as mf
-from credex.core.ecdsa_sd import derive
+from credex.core.ecdsa_sd import derive, verify_base_proof
 from credex.core.ecdsa_sd import primitives as sd
 from credex.core.ecdsa_sd.proof_values import parse_base, parse_derived
 from credex.core.errors import ProofGenerationError, ProofVerificationError
-from credex.core.keys import EcdsaSigner, Ed25519Signer, ecdsa_private_key
+from credex.core.keys import EcdsaSigner, Ed25519Signer, PublicKey, ecdsa_private_key
 from credex.core.proofs import add_proof, verify_proofs
 from credex.core.proofs.cryptosuites import proof_configuration
 
@@ -65,8 +65,12 @@ def test_the_w3c_base_proof_canonicalizes_hashes_and_verifies_byte_exact() -> No
     config = {k: v for k, v in BASE["proof"].items() if k != "proofValue"}
     canonical = proof_configuration(config, BASE["@context"], error=ProofVerificationError)
     assert hashlib.sha256(canonical.encode()).hexdigest() == hashes["proofHash"]
+    issuer_key = PublicKey.from_multikey(key_material["baseKeyPair"]["publicKeyMultibase"])
+    assert verify_base_proof(BASE, issuer_key)  # what a holder checks before deriving
+    # verifiers refuse base proofs (VC-DI-ECDSA §3.5.8: the derived proof header is required)
     result = verify_proofs(BASE)
-    assert result.verified, result.errors
+    assert not result.verified
+    assert "base proof is for its holder" in str(result.errors[0])
 
 
 def test_deriving_from_the_w3c_base_reproduces_the_disclosure_data_and_verifies() -> None:
@@ -102,7 +106,10 @@ def test_tampered_derived_and_base_credentials_fail() -> None:
         assert not verify_proofs(tampered).verified
     base = copy.deepcopy(BASE)
     base["credentialSubject"]["familyName"] = "SMYTHE"
-    assert not verify_proofs(base).verified
+    key = PublicKey.from_multikey(
+        load(SD / "SDKeyMaterial.json")["baseKeyPair"]["publicKeyMultibase"]
+    )
+    assert not verify_base_proof(base, key)
     wrong_value = copy.deepcopy(derived)
     wrong_value["proof"]["proofValue"] = BASE["proof"]["proofValue"]
     assert not verify_proofs(wrong_value).verified
@@ -114,7 +121,8 @@ def test_a_new_base_proof_on_the_w3c_input_derives_and_verifies() -> None:
     signer = signer_of(load(VECTORS / "p256KeyPair.json"))
     base = add_proof(document, signer, cryptosuite="ecdsa-sd-2023", mandatory_pointers=MANDATORY)
     assert base["proof"]["proofValue"].startswith("u2V0A")
-    assert verify_proofs(base).verified
+    assert verify_base_proof(base, signer.public_key)
+    assert not verify_proofs(base).verified
     derived = derive(base, SELECTIVE)
     assert set(derived) == {
         "@context",

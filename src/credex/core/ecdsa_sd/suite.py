@@ -140,13 +140,19 @@ def derive(document: dict[str, Any], selective_pointers: Sequence[str]) -> dict[
 
 
 def verify_document(unsecured: dict[str, Any], proof: dict[str, Any], key: PublicKey) -> bool:
-    """§3.6.7 Verify Derived Proof (createVerifyData, §3.5.9); a base proof is checked with its
-    own HMAC key, so a holder (and credex's wallet) can verify what it received."""
+    """§3.6.7 Verify Derived Proof (createVerifyData, §3.5.9).
+
+    A base proof fails here, as the specification requires of verifiers (its proofValue lacks
+    the derived header); its holder checks it with `verify_base_proof`.
+    """
     cs.require_key(key, ("P-256",), CRYPTOSUITE)
     proof_hash = _proof_hash(proof, unsecured.get("@context"), ProofVerificationError)
     value = proof.get("proofValue")
     if is_base_proof_value(value):
-        return _verify_base(unsecured, proof_hash, parse_base(value), key)
+        raise ProofVerificationError(
+            "an ecdsa-sd-2023 base proof is for its holder, not for verifiers: derive a "
+            "disclosed credential (VC-API POST /credentials/derive) and verify that"
+        )
     derived = parse_derived(value)
     _, nquads = sd.label_replacement_canonicalize(
         sd.deskolemized_dataset(unsecured), sd.given_label_map_factory(derived.label_map)
@@ -165,9 +171,16 @@ def verify_document(unsecured: dict[str, Any], proof: dict[str, Any], key: Publi
     )
 
 
-def _verify_base(
-    unsecured: dict[str, Any], proof_hash: bytes, base: BaseProofValue, key: PublicKey
-) -> bool:
+def verify_base_proof(document: dict[str, Any], key: PublicKey) -> bool:
+    """For the holder: check a base proof with its own HMAC key before deriving from it."""
+    proof = document.get("proof")
+    proof = proof[0] if isinstance(proof, list) and len(proof) == 1 else proof
+    if not isinstance(proof, dict):
+        raise ProofVerificationError(f"the credential has no single {CRYPTOSUITE} proof")
+    cs.require_key(key, ("P-256",), CRYPTOSUITE)
+    unsecured = {name: value for name, value in document.items() if name != "proof"}
+    proof_hash = _proof_hash(proof, unsecured.get("@context"), ProofVerificationError)
+    base = parse_base(proof.get("proofValue"))
     grouped = sd.canonicalize_and_group(
         unsecured, sd.hmac_label_map_factory(base.hmac_key), {"mandatory": base.mandatory_pointers}
     )
