@@ -12,6 +12,7 @@ from credex.achievements.router import router as achievements_router
 from credex.audit.router import router as audit_router
 from credex.auth.router import router as tokens_router
 from credex.core.credex_context import register_credex_context
+from credex.core.limits import configure as configure_work_limits
 from credex.credential_forms.router import router as credential_forms_router
 from credex.db import migrate
 from credex.db.session import Database
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     register_credex_context(settings.base_url)
+    configure_work_limits(settings.work_limits())
     app.state.db = database or Database.from_url(
         settings.database_url, pool_size=settings.db_pool_size
     )
