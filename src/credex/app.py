@@ -28,6 +28,7 @@ from credex.logging import configure_logging
 from credex.middleware import RequestContextMiddleware
 from credex.ops.router import router as ops_router
 from credex.problems import PROBLEM_JSON, install_problem_handlers
+from credex.request_guard import RequestGuardMiddleware
 from credex.settings import Settings, get_settings
 from credex.stacking.pages import router as pathways_page_router
 from credex.stacking.router import router as stacking_router
@@ -71,6 +72,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.migration_head = migrate.head_revision(settings.database_url)
     install_problem_handlers(app)
+    app.add_middleware(
+        RequestGuardMiddleware,
+        base_url=settings.base_url,
+        max_body=settings.max_body_bytes,
+        max_public_body=settings.max_public_body_bytes,
+        max_json_depth=settings.max_json_depth,
+    )
     app.add_middleware(RequestContextMiddleware, base_url=settings.base_url)
     app.include_router(ops_router)
     app.include_router(tokens_router)

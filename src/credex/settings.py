@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     )
     mail_from: str = "credex <no-reply@localhost>"
     magic_link_minutes: int = Field(default=15, ge=1, le=1440)
+    max_body_bytes: int = Field(default=40 * 1024 * 1024, ge=1024)
+    max_public_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
     # Work limits on documents to verify (credex.core.limits; README "Security and reliability")
     max_json_depth: int = Field(default=WorkLimits.max_json_depth, ge=4)
     max_json_values: int = Field(default=WorkLimits.max_json_values, ge=100)
