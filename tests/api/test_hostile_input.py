@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from credex.core.strict_json import MalformedJson, loads_strict
 from credex.db.session import Database
 from tests.api.test_wallet_support import learner_headers
+from tests.asgi_scope import http_scope
 
 MIB = 1024 * 1024
 MALFORMED = {
@@ -106,20 +107,8 @@ async def _post_endless(app: FastAPI, path: str, headers: list[tuple[bytes, byte
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"), *headers],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
+    base = [(b"host", b"testserver"), (b"content-type", b"application/json")]
+    scope = http_scope("POST", path, [*base, *headers])
     await app(scope, receive, send)
     start = next(message for message in sent if message["type"] == "http.response.start")
     return start["status"], pulled
