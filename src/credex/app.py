@@ -39,6 +39,7 @@ from credex.web import install_web
 from credex.web.admin_competencies import router as admin_competencies_page_router
 from credex.web.admin_frameworks import router as admin_frameworks_page_router
 from credex.web.public_frameworks import router as public_frameworks_page_router
+from credex.web.security_headers import HtmlSecurityHeadersMiddleware
 
 _PROBLEM: dict[str, Any] = {
     "content": {PROBLEM_JSON: {}},
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.migration_head = migrate.head_revision(settings.database_url)
     install_problem_handlers(app)
+    app.add_middleware(HtmlSecurityHeadersMiddleware)
     app.add_middleware(
         RequestGuardMiddleware,
         base_url=settings.base_url,
