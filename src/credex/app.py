@@ -33,6 +33,7 @@ from credex.settings import Settings, get_settings
 from credex.stacking.pages import router as pathways_page_router
 from credex.stacking.router import router as stacking_router
 from credex.status_lists.router import router as status_lists_router
+from credex.throttling import install_throttling
 from credex.verification import install_verification
 from credex.wallet import install_wallet
 from credex.web import install_web
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.migration_head = migrate.head_revision(settings.database_url)
     install_problem_handlers(app)
+    install_throttling(app)
     app.add_middleware(HtmlSecurityHeadersMiddleware)
     app.add_middleware(
         RequestGuardMiddleware,

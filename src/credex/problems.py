@@ -75,7 +75,7 @@ def _pointer(loc: tuple[Any, ...]) -> dict[str, str]:
     return {kind: path or str(where)}
 
 
-async def _credex_error(request: Request, exc: Exception) -> JSONResponse:
+async def credex_error_response(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, CredexError)
     extra: dict[str, Any] = dict(exc.extra)
     if exc.errors is not None:
@@ -163,6 +163,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     for unavailable in (OperationalError, InterfaceError, PoolTimeout):
         app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(ClientDisconnect, _client_gone)
-    app.add_exception_handler(CredexError, _credex_error)
+    app.add_exception_handler(CredexError, credex_error_response)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

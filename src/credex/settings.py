@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     )
     mail_from: str = "credex <no-reply@localhost>"
     magic_link_minutes: int = Field(default=15, ge=1, le=1440)
+    forwarded_allow_ips: str = Field(
+        default="", description="proxies whose X-Forwarded-For/-Proto uvicorn trusts (none)"
+    )
+    signin_per_client_per_hour: int = Field(default=20, ge=1)
+    auth_failures_per_client: int = Field(default=20, ge=1)
+    auth_failure_window_seconds: int = Field(default=600, ge=10)
     max_body_bytes: int = Field(default=40 * 1024 * 1024, ge=1024)
     max_public_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
     # Work limits on documents to verify (credex.core.limits; README "Security and reliability")
