@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     signin_per_client_per_hour: int = Field(default=20, ge=1)
     auth_failures_per_client: int = Field(default=20, ge=1)
     auth_failure_window_seconds: int = Field(default=600, ge=10)
+    job_stale_seconds: int = Field(
+        default=30, ge=2, description="a running job whose worker is silent this long is resumed"
+    )
     max_body_bytes: int = Field(default=40 * 1024 * 1024, ge=1024)
     max_public_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
     # Work limits on documents to verify (credex.core.limits; README "Security and reliability")
