@@ -51,8 +51,11 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: _PROBLEM,
     403: _PROBLEM,
     404: _PROBLEM,
+    413: _PROBLEM,  # the body limit (credex.request_guard) applies to every route
     422: _PROBLEM,
+    429: _PROBLEM,
     500: _PROBLEM,
+    503: _PROBLEM,  # the database is unreachable (with Retry-After)
 }
 
 
