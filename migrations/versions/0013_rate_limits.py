@@ -4,7 +4,7 @@ Sign-in requests per client and failed token/code attempts per client are counte
 fixed windows, so the limits hold whatever the number of processes (credex.throttling).
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0018
 Create Date: 2026-12-08 00:10:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0010"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

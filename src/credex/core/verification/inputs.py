@@ -101,7 +101,7 @@ def _from_seal(value: dict[str, Any], container: Container) -> ParsedInput:
     except ProofVerificationError as exc:
         payload = value.get("payload")
         try:
-            inner = json.loads(payload) if isinstance(payload, str) else None
+            inner = loads_strict(payload) if isinstance(payload, str) else None
         except ValueError:
             inner = None
         credential = inner if isinstance(inner, dict) else None
