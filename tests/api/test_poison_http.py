@@ -18,10 +18,12 @@ POISON = CREDENTIAL_POISONS["1,500 identical evidence items (68 KB)"]  # the iss
 CPU_BOUND = 0.25  # seconds, client and server: JSON in and out, strict parsing, the refusal
 
 
-def timed_post(client: TestClient, path: str, body: Any, **kwargs: Any) -> tuple[float, Any]:
-    """CPU of this process (client and server) for the request, after a warm-up request (the
-    first request of an app loads schemas and contexts once)."""
-    client.post("/api/v1/verify", json={"credential": GOOD})
+def timed_post(
+    client: TestClient, path: str, body: Any, warm_up: Any, **kwargs: Any
+) -> tuple[float, Any]:
+    """CPU of this process (client and server) for the request, after a harmless request to the
+    same route (the first request of a route loads schemas, contexts and modules once)."""
+    client.post(path, json=warm_up, **kwargs)
     started = time.process_time()
     response = client.post(path, json=body, **kwargs)
     return time.process_time() - started, response
@@ -32,7 +34,9 @@ def complexity(checks: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def test_the_verify_api_refuses_a_poison_credential_quickly(client: TestClient) -> None:
-    seconds, response = timed_post(client, "/api/v1/verify", {"credential": POISON})
+    seconds, response = timed_post(
+        client, "/api/v1/verify", {"credential": POISON}, {"credential": GOOD}
+    )
     assert response.status_code == 200
     assert response.json()["verified"] is False
     assert complexity(response.json()["checks"])["outcome"] == "failed"
@@ -42,13 +46,21 @@ def test_the_verify_api_refuses_a_poison_credential_quickly(client: TestClient) 
 def test_the_vc_api_refuses_poison_credentials_and_presentations_quickly(
     client: TestClient,
 ) -> None:
-    seconds, response = timed_post(client, "/credentials/verify", {"verifiableCredential": POISON})
+    seconds, response = timed_post(
+        client,
+        "/credentials/verify",
+        {"verifiableCredential": POISON},
+        {"verifiableCredential": GOOD},
+    )
     assert response.status_code == 422
     assert "too costly" in response.text
     assert seconds < CPU_BOUND
     copies = presentation([GOOD] * 200)
     seconds, response = timed_post(
-        client, "/presentations/verify", {"verifiablePresentation": copies}
+        client,
+        "/presentations/verify",
+        {"verifiablePresentation": copies},
+        {"verifiablePresentation": presentation([GOOD])},
     )
     assert response.status_code == 422
     assert "too costly" in response.text
@@ -62,7 +74,11 @@ def test_a_wallet_import_of_a_poison_credential_is_refused_quickly(
     issue(client, tenant, email=ANA)  # an issuer knows Ana, so she may import
     headers = learner_headers(database, ANA)
     seconds, response = timed_post(
-        client, "/api/v1/wallet/imports", {"credential": POISON}, headers=headers
+        client,
+        "/api/v1/wallet/imports",
+        {"credential": POISON},
+        {"credential": GOOD},
+        headers=headers,
     )
     assert 400 <= response.status_code < 500
     assert "too costly" in response.text
