@@ -88,7 +88,7 @@ def test_kill_9_during_a_bulk_job_then_restart_issues_every_row_once(
 ) -> None:
     kek = generate_kek()
     port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
+    base_url = f"http://localhost:{port}"
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         env="development",
