@@ -58,45 +58,61 @@ def current() -> WorkLimits:
 
 
 def check_document(document: Any, limits: WorkLimits | None = None) -> None:
-    """Raise TooComplexError when `document` exceeds a work limit; linear, stops early."""
+    """Raise TooComplexError when `document` exceeds a work limit; linear, stops early.
+
+    Only objects and lists are stacked; scalars are counted where they stand (this runs on
+    every verification, so it is kept to well under a microsecond per value).
+    """
     limits = limits or _Configured.limits
-    values = blank_nodes = references = list_work = 0
+    values, blank_nodes, references, list_work = 1, 0, 0, 0
     pending: list[tuple[Any, int]] = [(document, 1)]
     while pending:
         value, depth = pending.pop()
-        values += 1
-        if values > limits.max_json_values:
-            raise _refuse(f"more than {limits.max_json_values} JSON values", "MAX_JSON_VALUES")
         if depth > limits.max_json_depth:
             raise _refuse(f"nested deeper than {limits.max_json_depth} levels", "MAX_JSON_DEPTH")
-        if isinstance(value, dict):
-            if "id" not in value and "@id" not in value:
-                blank_nodes += 1
-                if blank_nodes > limits.max_blank_nodes:
-                    raise _refuse(
-                        f"more than {limits.max_blank_nodes} objects without an id",
-                        "MAX_BLANK_NODES",
-                    )
-            pending.extend((item, depth + 1) for item in value.values())
-        elif isinstance(value, list):
-            size = len(value)
-            if size > limits.max_list_items:
-                raise _refuse(
-                    f"a list of more than {limits.max_list_items} items", "MAX_LIST_ITEMS"
-                )
-            list_work += size * size
-            if list_work > limits.max_list_work:
-                raise _refuse("too many long lists", "MAX_LIST_WORK")
-            if size > limits.max_identical_items:
-                _check_copies(value, limits.max_identical_items)
-            pending.extend((item, depth + 1) for item in value)
-        elif isinstance(value, str) and value.startswith("_:"):
-            references += 1
-            if references > limits.max_blank_references:
-                raise _refuse(
-                    f"more than {limits.max_blank_references} blank node identifiers",
-                    "MAX_BLANK_REFERENCES",
-                )
+        if type(value) is dict:
+            blank_nodes += "id" not in value and "@id" not in value
+            children: Any = value.values()
+        elif type(value) is list:
+            list_work = _check_list(value, limits, list_work)
+            children = value
+        else:
+            return  # a scalar document: nothing to walk
+        values += len(children)
+        for child in children:
+            kind = type(child)
+            if kind is dict or kind is list:
+                pending.append((child, depth + 1))
+            elif kind is str and child.startswith("_:"):
+                references += 1
+        _check_totals(limits, values, blank_nodes, references)
+
+
+def _check_totals(limits: WorkLimits, values: int, blank_nodes: int, references: int) -> None:
+    if values > limits.max_json_values:
+        raise _refuse(f"more than {limits.max_json_values} JSON values", "MAX_JSON_VALUES")
+    if blank_nodes > limits.max_blank_nodes:
+        raise _refuse(
+            f"more than {limits.max_blank_nodes} objects without an id", "MAX_BLANK_NODES"
+        )
+    if references > limits.max_blank_references:
+        raise _refuse(
+            f"more than {limits.max_blank_references} blank node identifiers",
+            "MAX_BLANK_REFERENCES",
+        )
+
+
+def _check_list(items: list[Any], limits: WorkLimits, list_work: int) -> int:
+    """The list work so far, with this list's; refuses long lists and repeated objects."""
+    size = len(items)
+    if size > limits.max_list_items:
+        raise _refuse(f"a list of more than {limits.max_list_items} items", "MAX_LIST_ITEMS")
+    list_work += size * size
+    if list_work > limits.max_list_work:
+        raise _refuse("too many long lists", "MAX_LIST_WORK")
+    if size > limits.max_identical_items:
+        _check_copies(items, limits.max_identical_items)
+    return list_work
 
 
 def _check_copies(items: list[Any], most: int) -> None:
