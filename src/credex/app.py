@@ -12,6 +12,7 @@ from credex.achievements.router import router as achievements_router
 from credex.audit.router import router as audit_router
 from credex.auth.router import router as tokens_router
 from credex.core.credex_context import register_credex_context
+from credex.core.limits import configure as configure_work_limits
 from credex.credential_forms.router import router as credential_forms_router
 from credex.db import migrate
 from credex.db.session import Database
@@ -27,16 +28,19 @@ from credex.logging import configure_logging
 from credex.middleware import RequestContextMiddleware
 from credex.ops.router import router as ops_router
 from credex.problems import PROBLEM_JSON, install_problem_handlers
+from credex.request_guard import RequestGuardMiddleware
 from credex.settings import Settings, get_settings
 from credex.stacking.pages import router as pathways_page_router
 from credex.stacking.router import router as stacking_router
 from credex.status_lists.router import router as status_lists_router
+from credex.throttling import install_throttling
 from credex.verification import install_verification
 from credex.wallet import install_wallet
 from credex.web import install_web
 from credex.web.admin_competencies import router as admin_competencies_page_router
 from credex.web.admin_frameworks import router as admin_frameworks_page_router
 from credex.web.public_frameworks import router as public_frameworks_page_router
+from credex.web.security_headers import HtmlSecurityHeadersMiddleware
 
 _PROBLEM: dict[str, Any] = {
     "content": {PROBLEM_JSON: {}},
@@ -47,8 +51,11 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: _PROBLEM,
     403: _PROBLEM,
     404: _PROBLEM,
+    413: _PROBLEM,  # the body limit (credex.request_guard) applies to every route
     422: _PROBLEM,
+    429: _PROBLEM,
     500: _PROBLEM,
+    503: _PROBLEM,  # the database is unreachable (with Retry-After)
 }
 
 
@@ -64,11 +71,21 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     register_credex_context(settings.base_url)
+    configure_work_limits(settings.work_limits())
     app.state.db = database or Database.from_url(
         settings.database_url, pool_size=settings.db_pool_size
     )
     app.state.migration_head = migrate.head_revision(settings.database_url)
     install_problem_handlers(app)
+    install_throttling(app)
+    app.add_middleware(HtmlSecurityHeadersMiddleware)
+    app.add_middleware(
+        RequestGuardMiddleware,
+        base_url=settings.base_url,
+        max_body=settings.max_body_bytes,
+        max_public_body=settings.max_public_body_bytes,
+        max_json_depth=settings.max_json_depth,
+    )
     app.add_middleware(RequestContextMiddleware, base_url=settings.base_url)
     app.include_router(ops_router)
     app.include_router(tokens_router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from typing import Annotated
 
@@ -46,6 +47,8 @@ def serve(
     if demo:
         _load_demo(settings)
     typer.echo(f"credex on http://{host}:{port} (API docs at /docs)")
+    if workers:  # the workers' per-process rate-limit quota divides by this
+        os.environ["CREDEX_WORKERS"] = str(workers)
     uvicorn.run(
         "credex.app:create_app",
         factory=True,
@@ -54,6 +57,11 @@ def serve(
         workers=workers or settings.workers,
         log_level=settings.log_level.lower(),
         access_log=False,
+        # X-Forwarded-For/-Proto only from the configured proxies (uvicorn's own default would
+        # trust 127.0.0.1, letting a same-host proxy that passes the header through bypass
+        # every per-client limit).
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or "",
     )
 
 

@@ -29,6 +29,7 @@ from credex.auth.tokens import authenticate
 from credex.db.session import Database
 from credex.errors import Forbidden, Unauthorized
 from credex.settings import Settings
+from credex.throttling import refuse_blocked_client
 
 
 async def get_settings_dep(request: Request) -> Settings:
@@ -61,6 +62,7 @@ def _bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization")
     if not header:
         return None
+    refuse_blocked_client(request)  # too many failed attempts: no look-up at all
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         raise Unauthorized("use 'Authorization: Bearer <token>'")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
@@ -15,6 +18,8 @@ from credex.errors import CredexError
 from credex.logging import request_id_var
 
 PROBLEM_JSON = "application/problem+json"
+DATABASE_RETRY_AFTER_SECONDS = 5
+log = logging.getLogger("credex.http")
 
 # Problem types the service documents at /problems/<slug>.
 PROBLEM_DOCS: dict[str, str] = {
@@ -29,6 +34,7 @@ PROBLEM_DOCS: dict[str, str] = {
     "payload-too-large": "The request body is larger than this endpoint accepts.",
     "rate-limited": "Too many requests from this client; retry after the given time.",
     "internal-error": "An unexpected error; quote the correlation id when reporting it.",
+    "service-unavailable": "The database cannot be reached; retry after the given time.",
 }
 
 
@@ -69,7 +75,7 @@ def _pointer(loc: tuple[Any, ...]) -> dict[str, str]:
     return {kind: path or str(where)}
 
 
-async def _credex_error(request: Request, exc: Exception) -> JSONResponse:
+async def credex_error_response(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, CredexError)
     extra: dict[str, Any] = dict(exc.extra)
     if exc.errors is not None:
@@ -139,8 +145,24 @@ async def _client_gone(request: Request, exc: Exception) -> Response:
     return Response(status_code=499)
 
 
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The database is unreachable (outage, restart, failover, pool exhausted): 503 with
+    `Retry-After`, not a 500; the pool reconnects by itself once it is back (pre-ping)."""
+    log.warning("database unavailable: %s", type(exc).__name__, extra={"path": request.url.path})
+    return problem_response(
+        request,
+        status=503,
+        slug="service-unavailable",
+        title="Service unavailable",
+        detail="the database is unreachable; retry shortly",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
+    for unavailable in (OperationalError, InterfaceError, PoolTimeout):
+        app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(ClientDisconnect, _client_gone)
-    app.add_exception_handler(CredexError, _credex_error)
+    app.add_exception_handler(CredexError, credex_error_response)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -20,6 +20,8 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+from credex.core.limits import WorkLimits
+
 DEV_SECRET_KEY = "dev-insecure-secret-change-me"  # noqa: S105 - the refused default
 KEK_FILE_NAME = ".credex-kek"
 
@@ -59,6 +61,32 @@ class Settings(BaseSettings):
     )
     mail_from: str = "credex <no-reply@localhost>"
     magic_link_minutes: int = Field(default=15, ge=1, le=1440)
+    forwarded_allow_ips: str = Field(
+        default="", description="proxies whose X-Forwarded-For/-Proto uvicorn trusts (none)"
+    )
+    signin_per_client_per_hour: int = Field(default=20, ge=1)
+    auth_failures_per_client: int = Field(default=20, ge=1)
+    auth_failure_window_seconds: int = Field(default=600, ge=10)
+    job_stale_seconds: int = Field(
+        default=30, ge=2, description="a running job whose worker is silent this long is resumed"
+    )
+    max_body_bytes: int = Field(default=40 * 1024 * 1024, ge=1024)
+    max_public_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    # Work limits on documents to verify (credex.core.limits; README "Security and reliability")
+    max_json_depth: int = Field(default=WorkLimits.max_json_depth, ge=4)
+    max_json_values: int = Field(default=WorkLimits.max_json_values, ge=100)
+    max_list_items: int = Field(default=WorkLimits.max_list_items, ge=10)
+    max_list_work: int = Field(default=WorkLimits.max_list_work, ge=100)
+    max_blank_nodes: int = Field(default=WorkLimits.max_blank_nodes, ge=10)
+    max_identical_items: int = Field(default=WorkLimits.max_identical_items, ge=1)
+    max_blank_references: int = Field(default=WorkLimits.max_blank_references, ge=0)
+    max_presentation_credentials: int = Field(default=WorkLimits.max_presentation_credentials, ge=1)
+    rdfc_cost: int = Field(default=WorkLimits.rdfc_cost, ge=100)
+    rdfc_visits: int = Field(default=WorkLimits.rdfc_visits, ge=100)
+
+    def work_limits(self) -> WorkLimits:
+        """The `CREDEX_MAX_*` / `CREDEX_RDFC_*` settings as core work limits."""
+        return WorkLimits(**{name: getattr(self, name) for name in WorkLimits.__dataclass_fields__})
 
     @field_validator("base_url")
     @classmethod

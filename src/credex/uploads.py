@@ -9,7 +9,6 @@ on the bytes as they arrive, so an oversized body is refused without being held 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -17,6 +16,7 @@ from typing import Any, Literal
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
+from credex.core.strict_json import loads_strict
 from credex.errors import CredexError, InvalidInput, PayloadTooLarge, field_error
 
 _MULTIPART_OVERHEAD = 64 * 1024  # form boundaries and fields around the file
@@ -85,9 +85,9 @@ async def _read_json(request: Request, limit: UploadLimit) -> Any:
         if len(body) > limit.max_bytes:
             raise limit.too_large()
     try:
-        return json.loads(body)
-    except (ValueError, RecursionError) as exc:
-        raise MalformedBody("the request body is not valid JSON") from exc
+        return loads_strict(bytes(body))
+    except ValueError as exc:
+        raise MalformedBody(str(exc)) from exc
 
 
 def decode_csv(data: bytes) -> str:

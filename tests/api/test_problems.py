@@ -18,6 +18,7 @@ from credex.db.models import ApiToken
 from credex.db.session import Database
 from credex.deps import SessionDep
 from credex.errors import Conflict
+from tests.asgi_scope import http_scope
 
 PROBLEM = "application/problem+json"
 
@@ -140,20 +141,8 @@ def test_a_client_gone_before_its_body_arrived_is_a_quiet_499(
     async def send(message: dict[str, Any]) -> None:
         messages.append(message)
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/api/v1/verify",
-        "raw_path": b"/api/v1/verify",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"content-type", b"application/json"), (b"content-length", b"100")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"100")]
+    scope = http_scope("POST", "/api/v1/verify", headers)
     # In a thread of its own: a browser test earlier in this process may leave an event loop
     # running in the main thread, and asyncio.run refuses to start inside one.
     worker = threading.Thread(target=asyncio.run, args=(app(scope, receive, send),))

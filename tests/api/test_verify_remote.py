@@ -91,7 +91,9 @@ def test_a_status_list_that_cannot_be_fetched_is_an_error(
     assert body["verified"] is False
     status = next(check for check in body["checks"] if check["id"] == "status")
     assert status["outcome"] == "error"
-    assert "does not contact" in status["detail"]
+    assert "is not allowed" in status["detail"]
+    assert "127.0.0.1 is not allowed" in status["detail"]  # the URL's own host, nothing more
+    assert "resolves" not in status["detail"]
     assert server.hits == []
 
 

@@ -182,7 +182,7 @@ def cycle(length: int) -> dict[str, Any]:
 )
 def test_poison_graphs_are_refused_quickly(doc: dict[str, Any]) -> None:
     started = time.process_time()
-    with pytest.raises(CanonicalizationError, match="graph too complex to canonicalize safely"):
+    with pytest.raises(CanonicalizationError, match=r"graph too complex|poison-graph guard"):
         canon.canonicalize(doc)
     assert time.process_time() - started < 1.0
 

@@ -191,7 +191,12 @@ def _esco_target(uri: str, known: Competency | None, lang: str) -> AlignmentTarg
     return AlignmentTarget(name=name, url=uri, framework=ESCO_FRAMEWORK)
 
 
-@router.get(CREDEX_CONTEXT_PATH, include_in_schema=True, summary="The credex JSON-LD context v1")
+@router.get(
+    CREDEX_CONTEXT_PATH,
+    include_in_schema=True,
+    summary="The credex JSON-LD context v1",
+    responses={200: {"content": {JSON_LD: {}}}, 304: {"description": "not modified"}},
+)
 def credex_context(
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:

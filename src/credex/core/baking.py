@@ -28,6 +28,7 @@ from defusedxml.ElementTree import fromstring as parse_xml_safely
 
 from credex.core.credentials.lexical import is_compact_jws
 from credex.core.errors import CoreError, ParsingError
+from credex.core.strict_json import loads_strict
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -135,8 +136,8 @@ def _classify(text: str, *, ob3: bool, image_format: ImageFormat) -> Baked:
     token = text.strip()
     if token.startswith("{"):
         try:
-            value = json.loads(token)
-        except (ValueError, RecursionError) as exc:
+            value = loads_strict(token)
+        except ValueError as exc:
             raise ParsingError(f"baked JSON is malformed: {exc}") from exc
         if not isinstance(value, dict):
             raise ParsingError("baked JSON is not an object")

@@ -26,13 +26,14 @@ from pyoxigraph import CanonicalizationAlgorithm, Dataset
 from credex.core.errors import CanonicalizationError
 from credex.core.fastcanon import canonicalize_fast, fill
 from credex.core.jsonld import detect_data_loss, to_rdf
+from credex.core.limits import check_document
+from credex.core.limits import current as current_limits
 from credex.core.rdf_terms import to_oxigraph_quads
 
-# Budgets calibrated on pyoxigraph 0.5 so that refused shapes would take more than ~50 ms:
-# permutation-weighted units (~0.5 µs each) and quads hashed while recursing (~5 µs each).
-# Ordinary credentials use neither: their blank nodes are told apart by first-degree hashes.
-COST_BUDGET = 40_000
-VISIT_BUDGET = 10_000
+# The budgets (`credex.core.limits`: rdfc_cost, rdfc_visits) are calibrated on pyoxigraph 0.5
+# so that refused shapes would take more than ~50 ms: permutation-weighted units (~0.5 µs each)
+# and quads hashed while recursing (~5 µs each). Ordinary credentials use neither: their blank
+# nodes are told apart by first-degree hashes.
 _MAX_SHARED_NEIGHBOURS = 8  # 8! permutations of indistinguishable neighbours is already a lot
 _MAX_DEPTH = 200
 
@@ -67,11 +68,13 @@ def check_no_data_loss(doc: dict[str, Any]) -> None:
     """
     if fast_path.enabled and fill(doc) is not None:
         return
+    check_document(doc)
     detect_data_loss(doc)
 
 
 def canonicalize_general(doc: dict[str, Any], *, rdfc_hash: str = "sha256") -> str:
-    """The reference path: pyld JSON-LD to RDF, then oxigraph RDFC-1.0."""
+    """The reference path: pyld JSON-LD to RDF, then oxigraph RDFC-1.0 (after the work limits)."""
+    check_document(doc)
     return canonicalize_dataset(to_rdf(doc), rdfc_hash=rdfc_hash)
 
 
@@ -129,12 +132,18 @@ def check_canonicalization_cost(quads: list[tuple[str, ...]]) -> int:
     neighbours = {
         node: _shared_neighbours(node, mentions[node], shared, signature) for node in shared
     }
-    estimate = _Estimate(neighbours, {node: len(mentions[node]) for node in shared})
+    limits = current_limits()
+    estimate = _Estimate(
+        neighbours,
+        {node: len(mentions[node]) for node in shared},
+        limits.rdfc_cost,
+        limits.rdfc_visits,
+    )
     total = 0
     for node in sorted(shared):
         total += estimate.hash_n_degree(node, {node}, depth=0)
-        if total > COST_BUDGET:
-            raise _too_complex(f"estimated cost above {COST_BUDGET}")
+        if total > limits.rdfc_cost:
+            raise _too_complex(f"estimated cost above {limits.rdfc_cost} (CREDEX_RDFC_COST)")
     return total
 
 
@@ -169,10 +178,18 @@ class _Estimate:
     """Walks Hash N-Degree Quads once, counting visits and multiplying permutation counts."""
 
     def __init__(
-        self, neighbours: dict[str, list[tuple[tuple[Any, ...], str]]], degree: dict[str, int]
+        self,
+        neighbours: dict[str, list[tuple[tuple[Any, ...], str]]],
+        degree: dict[str, int],
+        cost_budget: int,
+        visit_budget: int,
     ) -> None:
         self._neighbours = neighbours
         self._degree = degree
+        self._cost_budget = cost_budget
+        self._visit_budget = visit_budget
+        self.calls = 0  # Hash N-Degree Quads calls
+        self.permutations = 0  # permutations of indistinguishable neighbours tried
         self.visits = 0  # quads hashed along the way: what long chains of look-alikes cost
 
     def hash_n_degree(self, node: str, issued: set[str], depth: int) -> int:
@@ -182,9 +199,10 @@ class _Estimate:
         hash); every permutation of a group's not-yet-labelled members is tried, then the
         algorithm recurses into them with the grown identifier issuer.
         """
+        self.calls += 1
         self.visits += self._degree[node]
-        if self.visits > VISIT_BUDGET or depth > _MAX_DEPTH:
-            raise _too_complex("long chains of indistinguishable blank nodes")
+        if self.visits > self._visit_budget or depth > _MAX_DEPTH:
+            raise _too_complex("long chains of indistinguishable blank nodes (CREDEX_RDFC_VISITS)")
         groups: dict[tuple[Any, ...], list[str]] = defaultdict(list)
         for key, other in self._neighbours[node]:
             if other not in groups[key]:
@@ -198,10 +216,11 @@ class _Estimate:
             permutations *= math.factorial(len(fresh))
             issued.update(fresh)
             children.extend(fresh)
+        self.permutations += permutations
         below = sum(self.hash_n_degree(child, issued, depth + 1) for child in children)
         cost = permutations * (self._degree[node] + below)
-        if cost > COST_BUDGET:
-            raise _too_complex(f"estimated cost above {COST_BUDGET}")
+        if cost > self._cost_budget:
+            raise _too_complex(f"estimated cost above {self._cost_budget} (CREDEX_RDFC_COST)")
         return cost
 
 

@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -38,7 +39,8 @@ class JobWorker:
         self.database = database
         self.settings = settings
         self.poll_seconds = poll_seconds
-        self.config = config or RunnerConfig()
+        stale = timedelta(seconds=settings.job_stale_seconds)
+        self.config = config or RunnerConfig(stale_after=stale)
         self.worker_id = default_worker_id()
         self._stopping = threading.Event()
         self._wake = threading.Event()

@@ -7,13 +7,24 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from credex.db import migrate
 from credex.db.session import Database
 from credex.errors import NotFound
-from credex.problems import PROBLEM_DOCS
+from credex.problems import DATABASE_RETRY_AFTER_SECONDS, PROBLEM_DOCS
 
 router = APIRouter(tags=["operations"])
+_REASONS = (
+    ("connection refused", "connection refused (is the database running?)"),
+    ("timeout", "connection timed out"),
+    ("timed out", "connection timed out"),
+    ("password authentication failed", "authentication failed"),
+    ("does not exist", "the database does not exist"),
+    ("terminat", "the server closed the connection"),
+    ("closed", "the server closed the connection"),
+    ("unable to open", "the database file cannot be opened"),
+)
 
 
 @router.get("/health")
@@ -33,12 +44,26 @@ def ready(request: Request) -> JSONResponse:
         checks["database"] = "ok"
         checks["migrations"] = "ok" if current == head else f"at {current}, head is {head}"
     except Exception as exc:  # readiness must report, not raise
-        checks["database"] = f"unreachable: {type(exc).__name__}"
+        checks["database"] = f"unreachable: {_reason(exc)}"
         checks["migrations"] = "unknown"
     ok = all(value == "ok" for value in checks.values())
+    headers = None if ok else {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
     return JSONResponse(
-        {"status": "ready" if ok else "not ready", "checks": checks}, 200 if ok else 503
+        {"status": "ready" if ok else "not ready", "checks": checks},
+        200 if ok else 503,
+        headers=headers,
     )
+
+
+def _reason(exc: Exception) -> str:
+    """Why the database did not answer, in operator's words (no addresses, no credentials)."""
+    if isinstance(exc, PoolTimeout):
+        return "every connection of the pool is busy (pool timeout)"
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    for needle, reason in _REASONS:
+        if needle in text:
+            return reason
+    return type(exc).__name__
 
 
 @router.get("/problems/{slug}", include_in_schema=False)

@@ -10,9 +10,12 @@ must pass, so a name cannot mix one public and one private answer.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+
+log = logging.getLogger("credex.fetch")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -62,12 +65,15 @@ class AddressPolicy:
         """The parsed addresses, or AddressRefused naming the first one that is not allowed."""
         parsed = [ipaddress.ip_address(text.split("%", 1)[0]) for text in addresses]
         if not parsed:
-            raise AddressRefused(f"{host} does not resolve to any address")
+            raise AddressRefused(f"fetching from {host} is not allowed: it has no address")
         for address in parsed:
             if not self.allows(address):
+                # The client learns only that the host is not allowed, never what it resolved
+                # to (that would map the internal network); the log keeps it for operators.
+                log.info("fetch refused", extra={"host": host, "address": str(address)})
                 raise AddressRefused(
-                    f"{host} resolves to {address}, a private, loopback, link-local or "
-                    "reserved address that the verifier does not contact"
+                    f"fetching from {host} is not allowed: the verifier contacts only public "
+                    "internet hosts"
                 )
         return parsed
 

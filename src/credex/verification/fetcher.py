@@ -161,7 +161,8 @@ class GuardedFetcher:
         except httpx.TimeoutException as exc:
             raise FetchError(f"{url}: timed out") from exc
         except httpx.HTTPError as exc:
-            raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
+            # httpx's message can name the pinned address; say what failed, not where.
+            raise FetchError(f"{url}: could not be fetched ({_failure(exc)})") from exc
         return Fetched(
             url=url,
             content=content,
@@ -173,7 +174,7 @@ class GuardedFetcher:
         try:
             addresses = self._resolver(host, port)
         except OSError as exc:
-            raise FetchError(f"{host} could not be resolved: {exc}") from exc
+            raise FetchError(f"{host} could not be resolved") from exc
         try:
             return self.policy.check(host, addresses)[0]
         except (AddressRefused, ValueError) as exc:
@@ -196,3 +197,11 @@ class GuardedFetcher:
 def _pinned_url(parts: SplitResult, address: IPAddress, port: int) -> str:
     host = f"[{address}]" if address.version == 6 else str(address)
     return urlunsplit((parts.scheme, f"{host}:{port}", parts.path or "/", parts.query, ""))
+
+
+def _failure(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.ConnectError):
+        return "connection failed"
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.LocalProtocolError):
+        return "invalid HTTP answer"
+    return "network error"

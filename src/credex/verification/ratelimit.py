@@ -3,8 +3,11 @@
 Verification is public and can make the service fetch remote documents, so one client must not
 be able to monopolise it. Each client IP gets a bucket of `per_minute` tokens refilled
 continuously; a request takes one, and an empty bucket answers 429 with `Retry-After`.
-In-process state is per worker: with N workers a client gets up to N times the limit, which is
-acceptable for a guard against abuse (a shared store would be needed for exact quotas).
+In-process state, as an explicit per-process quota: each of the `CREDEX_WORKERS` processes allows
+a client `CREDEX_VERIFY_RATE_LIMIT_PER_MINUTE / CREDEX_WORKERS`, so one replica allows about
+the configured rate in total (R replicas: R times it). Counting every verification in the
+database would add a write to the hottest public endpoint; the limits that must be exact
+(sign-in, failed authentication) are shared through the database (`credex.throttling`).
 The W3C conformance suites send bursts of verify requests from one address: raise
 `CREDEX_VERIFY_RATE_LIMIT_PER_MINUTE` for a conformance run.
 """
@@ -62,7 +65,9 @@ def _limiter(request: Request) -> TokenBucketLimiter:
     with _create_lock:  # one limiter per application, created on first use
         limiter: TokenBucketLimiter | None = getattr(state, "verify_rate_limiter", None)
         if limiter is None:
-            limiter = TokenBucketLimiter(state.settings.verify_rate_limit_per_minute)
+            settings = state.settings
+            quota = math.ceil(settings.verify_rate_limit_per_minute / settings.workers)
+            limiter = TokenBucketLimiter(max(1, quota))
             state.verify_rate_limiter = limiter
     return limiter
 

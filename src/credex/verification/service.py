@@ -9,7 +9,6 @@ only an unreadable request raises (in the router).
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Mapping
@@ -19,6 +18,7 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from credex.core.strict_json import loads_strict
 from credex.core.verification import (
     PresentationReport,
     VerificationReport,
@@ -64,7 +64,7 @@ def _json_object(payload: Payload) -> dict[str, Any] | None:
     if not text.lstrip().startswith("{"):
         return None
     try:
-        value = json.loads(text)
+        value = loads_strict(text)
     except ValueError:
         return None
     return value if isinstance(value, dict) else None

@@ -7,13 +7,13 @@ is the report's business.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from credex.core.strict_json import loads_strict
 from credex.errors import CredexError, InvalidInput, PayloadTooLarge, field_error
 from credex.verification.schemas import VerifyRequest
 from credex.verification.service import Submission
@@ -88,9 +88,9 @@ async def read_submission(request: Request) -> Submission:
     if not body.strip():
         raise BadRequest('the request body is empty; send {"credential": ...} or a file')
     try:
-        value = json.loads(body)
+        value = loads_strict(body)
     except ValueError as exc:
-        raise BadRequest(f"the request body is not valid JSON: {exc}") from exc
+        raise BadRequest(str(exc)) from exc
     return submission_from_json(value)
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from credex.core.errors import SECURITY_VOCAB, STATUS_ERRORS, VCDM_ERRORS
 from credex.core.verification import Check, PresentationReport, VerificationReport
 
-ALWAYS_ENFORCED = frozenset({"format", "ob_schema", "contexts", "proof", "holder"})
+ALWAYS_ENFORCED = frozenset({"complexity", "format", "ob_schema", "contexts", "proof", "holder"})
 CHECK_NAMES: dict[str, frozenset[str]] = {
     "proof": frozenset(),
     "status": frozenset({"status"}),
@@ -41,6 +41,7 @@ CHECK_NAMES: dict[str, frozenset[str]] = {
     "components": frozenset({"components"}),
 }
 _DEFAULT_TYPES = {
+    "complexity": SECURITY_VOCAB + "PROOF_TRANSFORMATION_ERROR",
     "format": VCDM_ERRORS + "MALFORMED_VALUE_ERROR",
     "ob_schema": VCDM_ERRORS + "MALFORMED_VALUE_ERROR",
     "contexts": SECURITY_VOCAB + "PROOF_TRANSFORMATION_ERROR",
@@ -48,6 +49,7 @@ _DEFAULT_TYPES = {
     "status": STATUS_ERRORS + "STATUS_VERIFICATION_ERROR",
 }
 _TITLES = {
+    "complexity": "The document is too costly to process safely",
     "format": "The document is not a valid verifiable credential or presentation",
     "ob_schema": "The credential does not follow the Open Badges 3.0 schema",
     "contexts": "The JSON-LD contexts cannot be processed safely",

@@ -4,12 +4,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import JSONResponse
 
+from credex.core.strict_json import loads_strict
 from credex.core.verification import verify_presentation
 from credex.deps import IssuerPrincipal, ReadSessionDep, SessionDep, SettingsDep
 from credex.problems import PROBLEM_JSON
@@ -31,9 +31,9 @@ PARSING_ERROR = "https://www.w3.org/TR/vc-data-model#PARSING_ERROR"
 async def read_json_object(request: Request) -> dict[str, Any]:
     body = await read_limited_body(request)
     try:
-        value = json.loads(body)
+        value = loads_strict(body)
     except ValueError as exc:
-        raise _malformed(f"the body is not JSON: {exc}") from exc
+        raise _malformed(str(exc)) from exc
     if not isinstance(value, dict):
         raise _malformed("the body must be a JSON object")
     return value

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 CHECK_LABELS = {
+    "complexity": "Size and complexity",
     "format": "Credential format",
     "ob_schema": "Open Badges 3.0 rules",
     "contexts": "Vocabulary (JSON-LD contexts)",
@@ -59,6 +60,10 @@ def described_checks(checks: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 # What each check means for the person reading the result, when it passed and when it did not.
 MEANINGS = {
+    "complexity": (
+        "It is small and simple enough to check safely.",
+        "It is too large or too repetitive to check safely, so it was not checked.",
+    ),
     "format": ("It is a well-formed credential.", "It is not a well-formed credential."),
     "ob_schema": ("It follows the Open Badges 3.0 rules.", "It breaks the Open Badges 3.0 rules."),
     "contexts": (

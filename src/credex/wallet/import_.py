@@ -14,7 +14,6 @@ verified with the OB 2.0 verifier and kept with format `ob2`.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -26,6 +25,7 @@ from credex.auth.principal import Principal
 from credex.core.baking import sniff_image_format, unbake
 from credex.core.errors import CoreError
 from credex.core.jwt import looks_like_jws
+from credex.core.strict_json import loads_strict
 from credex.db.models import AwardComponent, ExternalCredential, Issuer, Learner
 from credex.errors import Conflict, InvalidInput, NotFound, field_error
 from credex.settings import Settings
@@ -86,9 +86,9 @@ def _from_bytes(data: bytes, pointer: str, fetcher: GuardedFetcher | None) -> Ra
     if looks_like_jws(text):
         return text
     try:
-        value = json.loads(text)
+        value = loads_strict(text)
     except ValueError as exc:
-        detail = "not JSON, a VC-JWT or a baked badge image"
+        detail = f"not JSON, a VC-JWT or a baked badge image ({exc})"
         raise InvalidInput(detail, errors=[field_error(pointer, detail)]) from exc
     if not isinstance(value, dict):
         raise InvalidInput("not a credential", errors=[field_error(pointer, "not an object")])

@@ -31,6 +31,7 @@ from credex.core.fastcanon.matcher import Copier, Matcher, compile_matcher
 from credex.core.fastcanon.rdfc import canonical_nquads
 from credex.core.fastcanon.shape import UnsupportedShape, flatten
 from credex.core.fastcanon.template import SAFE_SCHEMES, Template, build_template
+from credex.core.limits import check_document
 
 MAX_TEMPLATES = 512  # shapes kept, each with its template, matcher and copier
 MAX_REFINED = 16  # per shape: values that must stay constants are rare (and usually few)
@@ -153,6 +154,7 @@ def _shape_of(doc: dict[str, Any]) -> tuple[_Shape, list[str]]:
 
 
 def _new_shape(key: tuple[str, ...], outline: tuple[str, ...], doc: dict[str, Any]) -> _Shape:
+    check_document(doc)  # building a template is the costly step: bounded like the general path
     try:
         template: Template | None = build_template(doc, {})
     except UnsupportedShape:

@@ -192,8 +192,12 @@ def _assemble(found: _Lines, slot_count: int) -> Template:
     masked: list[str | int] = []
     groups: list[tuple[int, int, int]] = []
     masked_lines = 0
+    lines_of: list[list[list[Part]]] = [[] for _ in range(blank_count)]  # linear, not k × lines
+    for line in found.parts:
+        for k in dict.fromkeys(part.number for part in line if isinstance(part, Blank)):
+            lines_of[k].append(line)
     for k in range(blank_count):
-        mine = [_text_and_slots(line, _masking(k)) for line in found.parts if Blank(k) in line]
+        mine = [_text_and_slots(line, _masking(k)) for line in lines_of[k]]
         in_order = _fixed_order(mine)
         if not any(isinstance(part, int) for line in mine for part in line):
             text = "".join(sorted("".join(map(str, line)) for line in mine))
@@ -207,7 +211,7 @@ def _assemble(found: _Lines, slot_count: int) -> Template:
             masked_lines += len(mine)
             masked.extend(part for line in mine for part in line)
     with_blanks = [line for line in found.parts if any(isinstance(p, Blank) for p in line)]
-    without = [line for line in found.parts if line not in with_blanks]
+    without = [line for line in found.parts if not any(isinstance(p, Blank) for p in line)]
     lines = [_text_and_slots(line, lambda j: slot_count + j) for line in with_blanks + without]
     return Template(
         slot_count=slot_count,

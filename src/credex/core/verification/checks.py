@@ -19,12 +19,13 @@ from credex.core.credentials.schema import (
 )
 from credex.core.credentials.vocab import OB_SCHEMA_VALIDATOR_TYPE
 from credex.core.elm.identity import elm_identity_matches
-from credex.core.errors import CoreError
+from credex.core.errors import CanonicalizationError, CoreError
 from credex.core.jsonld import is_known_context
+from credex.core.limits import check_document
 from credex.core.status_list import check_status
 from credex.core.vcdm import validate_credential, validity_window
 from credex.core.verification.context import MAX_DEPTH, VerifyContext
-from credex.core.verification.report import VerificationReport
+from credex.core.verification.report import CheckLog, VerificationReport
 
 Verifier = Callable[[Any, VerifyContext], VerificationReport]
 _STATUS_TYPES = ("BitstringStatusListEntry", "StatusList2021Entry")
@@ -45,6 +46,19 @@ def party_id(party: Any) -> str | None:
 
 def issuer_id(credential: dict[str, Any]) -> str | None:
     return party_id(credential.get("issuer"))
+
+
+def check_complexity(report: CheckLog, document: Any) -> bool:
+    """Refuse, before any JSON-LD work, a document over the work limits (`credex.core.limits`).
+
+    Returns False (and records a failed `complexity` check) when the run must stop there.
+    """
+    try:
+        check_document(document)
+    except CoreError as exc:
+        report.add("complexity", "failed", exc.detail, problem_type=exc.problem_type)
+        return False
+    return True
 
 
 def check_format(report: VerificationReport, credential: dict[str, Any]) -> None:
@@ -78,8 +92,12 @@ def check_format(report: VerificationReport, credential: dict[str, Any]) -> None
         )
 
 
-def check_contexts(report: VerificationReport, credential: dict[str, Any], *, signed: bool) -> None:
-    """Only contexts credex ships are used, and nothing is dropped by JSON-LD expansion."""
+def check_contexts(report: VerificationReport, credential: dict[str, Any], *, signed: bool) -> bool:
+    """Only contexts credex ships are used, and nothing is dropped by JSON-LD expansion.
+
+    Returns False when the graph is too costly to canonicalize (RDFC-1.0 poison): a failed
+    `complexity` check is recorded and the run must stop rather than canonicalize it again.
+    """
     unknown = [
         c
         for c in as_list(credential.get("@context"))
@@ -92,15 +110,19 @@ def check_contexts(report: VerificationReport, credential: dict[str, Any], *, si
             f"unknown JSON-LD context(s): {', '.join(unknown)}",
             required=signed,
         )
-        return
+        return True
     try:
         # The proof is checked by proof verification (its options are canonicalized there);
         # the rest is exactly what the proof secures, so that canonicalization is reused.
         check_no_data_loss({key: value for key, value in credential.items() if key != "proof"})
+    except CanonicalizationError as exc:
+        report.add("complexity", "failed", exc.detail, problem_type=exc.problem_type)
+        return False
     except CoreError as exc:
         report.add("contexts", "failed", exc.detail, required=signed, problem_type=exc.problem_type)
-        return
+        return True
     report.add("contexts", "passed", "all contexts known; no data lost in JSON-LD expansion")
+    return True
 
 
 def check_issuer_trust(

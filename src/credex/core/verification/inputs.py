@@ -7,7 +7,6 @@ JAdES-sealed credential (JWS JSON serialization, as Europass seals ELM credentia
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +16,7 @@ from credex.core.baking import sniff_image_format, unbake
 from credex.core.elm import jades
 from credex.core.errors import ParsingError, ProofVerificationError
 from credex.core.jwt import looks_like_jws
+from credex.core.strict_json import loads_strict
 from credex.core.verification.report import Container
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
@@ -70,7 +70,7 @@ def _from_text(text: str) -> ParsedInput:
     if looks_like_jws(stripped):
         return ParsedInput(container="text", jwt=stripped)
     try:
-        value = json.loads(stripped)
+        value = loads_strict(stripped)
     except ValueError as exc:
         raise ParsingError(f"input is not JSON or a Compact JWS: {exc}") from exc
     if isinstance(value, str) and looks_like_jws(value):
@@ -101,7 +101,7 @@ def _from_seal(value: dict[str, Any], container: Container) -> ParsedInput:
     except ProofVerificationError as exc:
         payload = value.get("payload")
         try:
-            inner = json.loads(payload) if isinstance(payload, str) else None
+            inner = loads_strict(payload) if isinstance(payload, str) else None
         except ValueError:
             inner = None
         credential = inner if isinstance(inner, dict) else None

@@ -58,9 +58,14 @@ def run(data: Any, ctx: VerifyContext) -> VerificationReport:
 def _verify_ldp(report: VerificationReport, credential: dict[str, Any], ctx: VerifyContext) -> None:
     report.format = "ldp"
     report.credential = credential
+    if not checks.check_complexity(report, credential):
+        return
     checks.check_format(report, credential)
-    checks.check_contexts(report, credential, signed=True)
+    if not checks.check_contexts(report, credential, signed=True):
+        return
     result = check_data_integrity(report, credential, ctx)
+    if report.check("complexity") is not None:
+        return
     if result is not None:
         check_di_key_binding(report, credential, result, ctx)
     _common_checks(report, credential, ctx)
@@ -76,9 +81,12 @@ def _verify_jwt(report: VerificationReport, parsed: ParsedInput, ctx: VerifyCont
         report.add("format", "failed", error.detail if error else "unreadable VC-JWT")
         return
     report.credential = credential
+    if not checks.check_complexity(report, credential):
+        return
     checks.check_format(report, credential)
     # A JWS signs bytes, not an RDF graph: JSON-LD problems cannot hide data from the signature.
-    checks.check_contexts(report, credential, signed=False)
+    if not checks.check_contexts(report, credential, signed=False):
+        return
     check_jwt_proof(report, result)
     check_jwt_key_binding(report, credential, result, ctx)
     _common_checks(report, credential, ctx)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from credex.core.errors import CoreError
+from credex.core.errors import CanonicalizationError, CoreError
+from credex.core.limits import current as current_limits
 from credex.core.proofs import ProofResult, verify_proofs
 from credex.core.vcdm import validate_presentation
 from credex.core.verification import checks
@@ -52,6 +53,22 @@ def verify_presentation(
 ) -> PresentationReport:
     """Verify a presentation and its credentials; never raises for a bad presentation."""
     report = PresentationReport()
+    if not checks.check_complexity(report, presentation):
+        return report
+    entries = (
+        checks.as_list(presentation.get("verifiableCredential"))
+        if isinstance(presentation, dict)
+        else []
+    )
+    most = current_limits().max_presentation_credentials
+    if len(entries) > most:
+        report.add(
+            "complexity",
+            "failed",
+            f"refused as too costly to process safely: more than {most} credentials in one "
+            "presentation (limit CREDEX_MAX_PRESENTATION_CREDENTIALS)",
+        )
+        return report
     problems = validate_presentation(presentation)
     if problems:
         shown = "; ".join(f"{p.pointer or '/'}: {p.detail}" for p in problems[:5])
@@ -64,19 +81,23 @@ def verify_presentation(
     assert isinstance(presentation, dict)
     report.holder = checks.party_id(presentation.get("holder"))
     report.add("format", "passed", "a well-formed Verifiable Presentation")
-    _check_contexts(report, presentation)
+    if not _check_contexts(report, presentation):
+        return report
     ctx = VerifyContext(documents=documents, now=now, trusted_issuer=trusted_issuer)
     signer = _check_proof(report, presentation, ctx, domain, challenge)
+    if report.check("complexity") is not None:
+        return report
     _check_holder(report, signer)
-    for entry in checks.as_list(presentation.get("verifiableCredential")):
+    for entry in entries:
         report.credentials.append(_verify_embedded(entry, ctx, report.holder, signer))
     return report
 
 
-def _check_contexts(report: PresentationReport, presentation: dict[str, Any]) -> None:
+def _check_contexts(report: PresentationReport, presentation: dict[str, Any]) -> bool:
     scratch = VerificationReport()
-    checks.check_contexts(scratch, presentation, signed=True)
+    proceed = checks.check_contexts(scratch, presentation, signed=True)
     report.checks.extend(scratch.checks)
+    return proceed
 
 
 def _check_proof(
@@ -100,6 +121,10 @@ def _check_proof(
     )
     if not result.verified:
         error = result.errors[0] if result.errors else None
+        if isinstance(error, CanonicalizationError):  # RDFC-1.0 poison: say so, then stop
+            report.add("complexity", "failed", error.detail, problem_type=error.problem_type)
+            report.add("proof", "failed", "not checked: too costly to canonicalize safely")
+            return None
         report.add(
             "proof",
             failure_outcome(error),

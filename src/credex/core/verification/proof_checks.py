@@ -13,7 +13,7 @@ from typing import Any
 
 from credex.core.datetimes import parse_datetime_stamp
 from credex.core.dids.resolver import resolve_verification_method
-from credex.core.errors import CoreError, ResolutionError
+from credex.core.errors import CanonicalizationError, CoreError, ResolutionError
 from credex.core.jwt import JwtResult
 from credex.core.proofs import ProofResult, verify_proofs
 from credex.core.verification.checks import issuer_id
@@ -39,6 +39,9 @@ def check_data_integrity(
     else:
         error = result.errors[0] if result.errors else None
         detail = error.detail if error else "the proof does not verify"
+        if isinstance(error, CanonicalizationError):  # RDFC-1.0 poison: say so, then stop
+            report.add("complexity", "failed", detail, problem_type=error.problem_type)
+            detail = "not checked: the credential is too costly to canonicalize safely"
         report.add(
             "proof",
             failure_outcome(error),

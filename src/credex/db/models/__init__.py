@@ -20,6 +20,7 @@ from credex.db.models.stacking import (
     StackingRule,
 )
 from credex.db.models.status_lists import StatusList
+from credex.db.models.throttle import RateLimitHit
 from credex.db.models.tokens import ApiToken
 from credex.db.models.trust import TrustedIssuer
 from credex.db.models.wallet import AccountTombstone, MagicLink, OutboxMessage, ShareLink
@@ -46,6 +47,7 @@ __all__ = [
     "MagicLink",
     "OutboxMessage",
     "PathwayShare",
+    "RateLimitHit",
     "ShareLink",
     "StackingRule",
     "StatusList",
