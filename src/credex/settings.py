@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     )
     mail_from: str = "credex <no-reply@localhost>"
     magic_link_minutes: int = Field(default=15, ge=1, le=1440)
+    # OpenID4VCI offers and issuance notifications (issue 16; README "Wallets").
+    offer_minutes: int = Field(default=30, ge=1, le=10080)
+    email_offer_days: int = Field(default=30, ge=1, le=365)
+    notify_per_minute: int = Field(default=120, ge=1)
+    notify_max_attempts: int = Field(default=5, ge=1, le=50)
 
     @field_validator("base_url")
     @classmethod
