@@ -62,12 +62,12 @@ def test_metadata_lists_every_form_of_each_achievement(client: TestClient, tenan
     ]
     assert "@context" not in jwt_vc["credential_definition"]
     server = wallet.as_metadata(metadata)
-    assert "urn:ietf:params:oauth:grant-type:pre-authorized_code" in server[
-        "grant_types_supported"
-    ]
+    assert "urn:ietf:params:oauth:grant-type:pre-authorized_code" in server["grant_types_supported"]
     assert server["code_challenge_methods_supported"] == ["S256"]
     assert server["require_pushed_authorization_requests"] is True
-    assert client.get("/.well-known/openid-credential-issuer/issuers/" + "0" * 32).status_code == 404
+    assert (
+        client.get("/.well-known/openid-credential-issuer/issuers/" + "0" * 32).status_code == 404
+    )
 
 
 def test_pre_authorized_flow_with_tx_code_delivers_every_form(
@@ -76,12 +76,14 @@ def test_pre_authorized_flow_with_tx_code_delivers_every_form(
     credential = issue(client, tenant)
     created = offer_for(client, tenant, credential)
     assert created["offer_url"].startswith(f"{ISSUER_ORIGIN}/oid4vci/offers/")
-    assert created["tx_code"].isdigit() and len(created["tx_code"]) == 6
+    assert created["tx_code"].isdigit()
+    assert len(created["tx_code"]) == 6
     wallet = Wallet(client)
     offer = wallet.resolve_offer(created["credential_offer_uri"])
-    assert offer["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]["tx_code"][
-        "length"
-    ] == 6
+    assert (
+        offer["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]["tx_code"]["length"]
+        == 6
+    )
     metadata = wallet.issuer_metadata(offer["credential_issuer"])
     assert set(offer["credential_configuration_ids"]) <= set(
         metadata["credential_configurations_supported"]
@@ -101,9 +103,10 @@ def test_pre_authorized_flow_with_tx_code_delivers_every_form(
     claims = jwt_claims(compact)
     assert claims["sub"] == wallet.key.did_jwk
     assert claims["credentialSubject"]["id"] == wallet.key.did_jwk
-    assert claims["credentialSubject"]["achievement"] == credential["credential"][
-        "credentialSubject"
-    ]["achievement"]
+    assert (
+        claims["credentialSubject"]["achievement"]
+        == credential["credential"]["credentialSubject"]["achievement"]
+    )
     assert "proof" not in claims
     checks = verify(client, compact, claims)
     required = ("format", "ob_schema", "contexts", "proof", "key_binding", "validity", "status")
@@ -140,7 +143,8 @@ def test_pre_authorized_flow_without_tx_code_and_an_eddsa_key(
     with database.unit_of_work() as session:
         delivery = session.scalars(select(CredentialDelivery)).one()
         assert delivery.holder_key_thumbprint == wallet.key.thumbprint()
-        assert delivery.holder_jwk is not None and "d" not in delivery.holder_jwk
+        assert delivery.holder_jwk is not None
+        assert "d" not in delivery.holder_jwk
         assert delivery.format == "jwt_vc_json"
 
 
@@ -253,14 +257,20 @@ def test_offers_are_tenant_and_person_scoped(
     other = make_tenant(database, settings, "Heritage Academy")
     path = f"/api/v1/credentials/{credential_id}/offers"
     assert client.post(path, headers=other.headers).status_code == 404
-    mine = client.post(f"/api/v1/wallet/credentials/{credential_id}/offers",
-                       headers=learner_headers(database))
+    mine = client.post(
+        f"/api/v1/wallet/credentials/{credential_id}/offers", headers=learner_headers(database)
+    )
     assert mine.status_code == 201, mine.text
     bob = learner_headers(database, "bob@example.org")
-    assert client.post(f"/api/v1/wallet/credentials/{credential_id}/offers",
-                       headers=bob).status_code == 404
-    revoked = client.post(f"/api/v1/credentials/{credential_id}/revoke", json={"reason": "error"},
-                          headers=tenant.headers)
+    assert (
+        client.post(f"/api/v1/wallet/credentials/{credential_id}/offers", headers=bob).status_code
+        == 404
+    )
+    revoked = client.post(
+        f"/api/v1/credentials/{credential_id}/revoke",
+        json={"reason": "error"},
+        headers=tenant.headers,
+    )
     assert revoked.status_code == 200, revoked.text
     assert client.post(path, headers=tenant.headers).status_code == 409
     # An offer made before the revocation no longer resolves.
@@ -272,4 +282,5 @@ def test_proof_jwt_is_verifiable_by_the_wallet_library(client: TestClient) -> No
     wallet = Wallet(client)
     token = wallet.proof("https://issuer.example", "n-1")
     header = jwt.get_unverified_header(token)
-    assert header["typ"] == "openid4vci-proof+jwt" and "d" not in header["jwk"]
+    assert header["typ"] == "openid4vci-proof+jwt"
+    assert "d" not in header["jwk"]

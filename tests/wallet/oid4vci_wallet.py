@@ -46,7 +46,9 @@ class HolderKey:
     def __post_init__(self) -> None:
         if self.alg == "ES256":
             self.private = ec.generate_private_key(ec.SECP256R1())
-            self.public_jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(self.private.public_key()))
+            self.public_jwk = json.loads(
+                jwt.algorithms.ECAlgorithm.to_jwk(self.private.public_key())
+            )
         else:
             self.private = ed25519.Ed25519PrivateKey.generate()
             self.public_jwk = json.loads(
@@ -177,5 +179,7 @@ def pkce_pair() -> tuple[str, str]:
 
 def jwt_claims(token: str) -> dict[str, Any]:
     payload = token.split(".")[1]
-    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims: dict[str, Any] = json.loads(
+        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    )
     return claims
