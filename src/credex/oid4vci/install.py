@@ -13,6 +13,7 @@ from credex.oauth.errors import install_oauth_errors
 from credex.oauth.router import router as oauth_router
 from credex.oid4vci.offers_router import router as offers_api_router
 from credex.oid4vci.router import router as oid4vci_router
+from credex.web.wallet_offer_pages import router as wallet_offer_pages_router
 
 
 def install_oid4vci(app: FastAPI) -> None:
@@ -24,4 +25,5 @@ def install_oid4vci(app: FastAPI) -> None:
     app.include_router(offers_api_router)
     app.include_router(notifications_api_router)
     app.include_router(unsubscribe_pages_router)
+    app.include_router(wallet_offer_pages_router)
     register_periodic_task(send_due)

@@ -20,6 +20,7 @@ from credex.db.base import utcnow
 from credex.deps import SessionDep, SettingsDep
 from credex.elm import service as elm_service
 from credex.errors import Conflict, InvalidInput, NotFound
+from credex.oid4vci.wallet_view import add_to_wallet
 from credex.stacking.pathways import PathwayView
 from credex.verification.service import Submission, make_fetcher
 from credex.wallet import account, pathways, service, sharing
@@ -89,7 +90,7 @@ def wallet_home(
     return _list_page(request, session, settings, learner)
 
 
-def _detail_page(
+def detail_page(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
@@ -98,9 +99,11 @@ def _detail_page(
     *,
     new_link_url: str | None = None,
     status_code: int = 200,
+    **extra: Any,
 ) -> Response:
     now = utcnow()
     entry = service.get_entry(session, learner.principal, credential_id)
+    extra.setdefault("add_to_wallet", add_to_wallet(session, entry.credential))
     links = sharing.list_share_links(session, learner.principal, credential_id)
     read = service.to_read(entry, settings.base_url, now)
     return render(
@@ -113,6 +116,7 @@ def _detail_page(
         facts=achievement_facts(entry.achievement),
         links=[share_link_read(link, now) for link in links],
         new_link_url=new_link_url,
+        **extra,
     )
 
 
@@ -124,7 +128,7 @@ def credential_detail(
     settings: SettingsDep,
     learner: PageLearnerDep,
 ) -> Response:
-    return _detail_page(request, session, settings, learner, credential_id)
+    return detail_page(request, session, settings, learner, credential_id)
 
 
 @router.get("/credentials/{credential_id}/badge.png")
@@ -204,7 +208,7 @@ def new_share_link(
         raise InvalidInput("choose a validity between 1 day and 10 years") from exc
     _link, token = sharing.create_share_link(session, learner.principal, credential_id, data)
     url = sharing.share_url(settings.base_url, token)
-    return _detail_page(request, session, settings, learner, credential_id, new_link_url=url)
+    return detail_page(request, session, settings, learner, credential_id, new_link_url=url)
 
 
 @router.post("/credentials/{credential_id}/share-links/{link_id}/revoke")
