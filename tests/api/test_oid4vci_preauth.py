@@ -100,6 +100,7 @@ def test_pre_authorized_flow_with_tx_code_delivers_every_form(
     as_jwt = wallet.fetch(metadata, access["access_token"], f"{tenant.achievement_id}_jwt_vc_json")
     compact = as_jwt["credentials"][0]["credential"]
     assert isinstance(compact, str)
+    assert jwt.get_unverified_header(compact)["alg"] == "ES256"
     claims = jwt_claims(compact)
     assert claims["sub"] == wallet.key.did_jwk
     assert claims["credentialSubject"]["id"] == wallet.key.did_jwk

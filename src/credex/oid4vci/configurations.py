@@ -46,7 +46,7 @@ _FORMS: dict[str, Form] = {
         "jwt_vc_json",
         "jwt_vc_json",
         binds_holder=True,
-        signing_algs=("EdDSA",),
+        signing_algs=("ES256",),
         extra={"credential_definition": {"type": OB_TYPES}},
         label="Open Badges 3.0 (VC-JWT)",
     ),

@@ -2,8 +2,9 @@
 
 - `ldp_vc`: the OB 3.0 credential exactly as stored when it was issued with Data Integrity; a
   credential issued as VC-JWT is re-secured with the issuer's active key (same content).
-- `jwt_vc_json`: the same OB 3.0 credential as a VC-JWT (OB 3.0 §8.2) whose subject is the
-  holder's key as `did:jwk` (VCI §F.1 holder binding); its Data Integrity proof is left out.
+- `jwt_vc_json`: the same OB 3.0 credential as a VC-JWT (OB 3.0 §8.2), signed ES256 with the
+  issuer's P-256 key (DIIP, HAIP), whose subject is the holder's key as `did:jwk` (VCI §F.1
+  holder binding); its Data Integrity proof is left out.
 - other forms (`dc+sd-jwt`): a renderer registered with `register_renderer`.
 """
 
@@ -17,7 +18,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from credex.core import CoreError, sign_credential
-from credex.core.jwt_sign import credential_from_payload
+from credex.core.jose import sign_compact
+from credex.core.jwt_sign import claims_for, credential_from_payload
 from credex.core.key_proof import did_jwk
 from credex.db.models import Credential
 from credex.keys.signer import signer_for_issuer
@@ -74,8 +76,9 @@ def render(
             subject = dict(document["credentialSubject"])
             subject["id"] = did_jwk(holder_jwk)
             document["credentialSubject"] = subject
-            signer = signer_for_issuer(session, credential.issuer_id, settings)
-            return sign_credential(document, signer, format="jwt")
+            signer = signer_for_issuer(session, credential.issuer_id, settings, algorithm="P-256")
+            header = {"typ": "JWT", "kid": signer.verification_method}
+            return sign_compact(header, {**document, **claims_for(document)}, signer)
     except CoreError as exc:
         raise RenderingFailed(f"the credential could not be secured: {exc.detail}") from exc
     raise RenderingFailed(f"no renderer for {form.name}")
