@@ -285,3 +285,23 @@ def test_proof_jwt_is_verifiable_by_the_wallet_library(client: TestClient) -> No
     header = jwt.get_unverified_header(token)
     assert header["typ"] == "openid4vci-proof+jwt"
     assert "d" not in header["jwk"]
+
+
+def test_expired_one_time_values_are_purged(
+    client: TestClient, tenant: Tenant, database: Database, settings: Settings
+) -> None:
+    from datetime import timedelta
+
+    from credex.db.base import utcnow
+    from credex.db.models import CredentialNonce, OAuthCode
+    from credex.oauth.cleanup import purge_expired
+
+    wallet, offer, _ = started(client, tenant)
+    wallet.nonce(wallet.issuer_metadata(offer["credential_issuer"]))
+    with database.unit_of_work() as session:
+        for model in (CredentialNonce, OAuthCode):
+            for row in session.scalars(select(model)):
+                row.expires_at = utcnow() - timedelta(days=2)
+    assert purge_expired(database, settings, force=True) == 2  # the nonce and the code
+    assert purge_expired(database, settings, force=True) == 0
+    assert purge_expired(database, settings) == 0  # ran moments ago

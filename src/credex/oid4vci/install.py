@@ -9,6 +9,7 @@ from credex.notifications.router import api as notifications_api_router
 from credex.notifications.router import pages as unsubscribe_pages_router
 from credex.notifications.sender import send_due
 from credex.oauth.authorize import router as authorize_router
+from credex.oauth.cleanup import purge_expired
 from credex.oauth.errors import install_oauth_errors
 from credex.oauth.router import router as oauth_router
 from credex.oid4vci.offers_router import router as offers_api_router
@@ -27,3 +28,4 @@ def install_oid4vci(app: FastAPI) -> None:
     app.include_router(unsubscribe_pages_router)
     app.include_router(wallet_offer_pages_router)
     register_periodic_task(send_due)
+    register_periodic_task(purge_expired)
