@@ -2,8 +2,7 @@
 
 A configuration id is `<achievement id>_<form>`. `ldp_vc` is the OB 3.0 credential as stored
 (Data Integrity `eddsa-rdfc-2022`), `jwt_vc_json` the same credential as a VC-JWT bound to the
-holder's key (`did:jwk` subject). The `dc+sd-jwt` forms are offered once an SD-JWT VC renderer
-is installed (`register_form`).
+holder's key (`did:jwk` subject); the two `dc+sd-jwt` forms are added by `sd_jwt_forms`.
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ class Form:
     signing_algs: tuple[str, ...]
     extra: dict[str, Any] = field(default_factory=dict)  # credential_definition / vct
     label: str = ""
+    claims: tuple[dict[str, Any], ...] = ()  # credential_metadata.claims, when not the W3C ones
 
 
 _FORMS: dict[str, Form] = {
@@ -133,7 +133,9 @@ def configuration(achievement: Achievement, issuer: Issuer, form: Form) -> dict[
         )
         config["proof_types_supported"] = PROOF_TYPES
     metadata: dict[str, Any] = {"display": display(achievement, issuer)}
-    if form.format in ("ldp_vc", "jwt_vc_json"):
+    if form.claims:
+        metadata["claims"] = list(form.claims)
+    elif form.format in ("ldp_vc", "jwt_vc_json"):
         metadata["claims"] = [
             {"path": list(path), "display": [{"name": label, "locale": "en"}]}
             for path, label in _W3C_CLAIMS

@@ -14,11 +14,13 @@ from credex.oauth.errors import install_oauth_errors
 from credex.oauth.router import router as oauth_router
 from credex.oid4vci.offers_router import router as offers_api_router
 from credex.oid4vci.router import router as oid4vci_router
+from credex.oid4vci.sd_jwt_forms import install_sd_jwt_forms
 from credex.web.wallet_offer_pages import router as wallet_offer_pages_router
 
 
 def install_oid4vci(app: FastAPI) -> None:
     """Also the issuance notifications: sent by every job worker's poll (`send_due`)."""
+    install_sd_jwt_forms()
     install_oauth_errors(app)
     app.include_router(oauth_router)
     app.include_router(authorize_router)
