@@ -5,7 +5,7 @@ per-credential notification queue (one row per credential, unique), the per-achi
 `notify_learners` switch, the learner's unsubscription and the outbox's HTML alternative.
 
 Revision ID: 0016
-Revises: 0011
+Revises: 0018
 Create Date: 2026-12-07 23:47:43.905119
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql
 import credex.db.base
 
 revision = "0016"
-down_revision = "0011"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
