@@ -16,6 +16,7 @@ from tests.api.test_issuance_support import Tenant, auth, issue, make_tenant, ve
 from tests.wallet.oid4vci_wallet import HolderKey, Wallet, jwt_claims
 
 ISSUER_ORIGIN = "http://testserver"
+PRE_AUTH = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 
 
 @pytest.fixture
@@ -305,3 +306,16 @@ def test_expired_one_time_values_are_purged(
     assert purge_expired(database, settings, force=True) == 2  # the nonce and the code
     assert purge_expired(database, settings, force=True) == 0
     assert purge_expired(database, settings) == 0  # ran moments ago
+
+
+def test_an_offer_answers_a_bounded_number_of_fetches(client: TestClient, tenant: Tenant) -> None:
+    from credex.oid4vci.offers import MAX_FETCHES
+
+    credential = issue(client, tenant)
+    url = offer_for(client, tenant, credential)["offer_url"].removeprefix(ISSUER_ORIGIN)
+    codes = {
+        client.get(url).json()["grants"][PRE_AUTH]["pre-authorized_code"]
+        for _ in range(MAX_FETCHES)
+    }
+    assert len(codes) == MAX_FETCHES  # a fresh code each time
+    assert client.get(url).status_code == 404

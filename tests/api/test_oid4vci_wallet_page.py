@@ -93,3 +93,34 @@ def test_the_code_of_the_emailed_offer_is_on_the_page(
     signed_in(client, database, "bob@example.org")
     other = client.get(path)
     assert other.status_code == 404
+
+
+def test_account_erasure_removes_delivery_traces(
+    client: TestClient, database: Database, settings: Settings
+) -> None:
+    from credex.db.models import CredentialDelivery, CredentialNotification
+    from tests.api.test_wallet_support import learner_headers
+
+    tenant = make_tenant(database, settings)
+    issued = issue(client, tenant, "ana@example.org")
+    headers = learner_headers(database, "ana@example.org")
+    created = client.post(
+        f"/api/v1/wallet/credentials/{issued['id']}/offers",
+        json={"tx_code": False},
+        headers=headers,
+    ).json()
+    wallet = Wallet(client)
+    offer = wallet.resolve_offer(created["credential_offer_uri"])
+    metadata = wallet.issuer_metadata(offer["credential_issuer"])
+    token = wallet.pre_authorized_token(wallet.as_metadata(metadata), offer)
+    wallet.fetch(metadata, token.json()["access_token"], f"{tenant.achievement_id}_jwt_vc_json")
+    second = client.post(
+        f"/api/v1/wallet/credentials/{issued['id']}/offers", headers=headers
+    ).json()
+    assert client.delete("/api/v1/wallet/account", headers=headers).status_code == 200
+    with database.unit_of_work() as session:
+        assert session.scalars(select(CredentialDelivery)).all() == []
+        [queued] = session.scalars(select(CredentialNotification)).all()
+        assert queued.state == "skipped"
+    assert client.get(second["offer_url"].removeprefix("http://testserver")).status_code == 404
+    assert send_due(database, settings) == 0

@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from credex.db.base import utcnow
-from credex.db.models import Credential, CredentialOffer
+from credex.db.models import Credential, CredentialOffer, OAuthCode
 from credex.oauth.grants import PRE_AUTHORIZED_CODE_LIFETIME, PRE_AUTHORIZED_GRANT, issue_code
 from credex.oauth.secrets import TX_CODE_LENGTH, hash_secret, new_secret, tx_code_hash
 from credex.oauth.secrets import new_tx_code as random_tx_code
@@ -29,6 +29,7 @@ from credex.oid4vci.metadata import endpoint
 from credex.settings import Settings
 
 OFFER_SCHEME = "openid-credential-offer://"
+MAX_FETCHES = 20
 TX_CODE_DESCRIPTION = {
     "email": "Enter the code shown in your credex wallet, next to this credential",
     "screen": "Enter the code we just sent to your e-mail address",
@@ -103,8 +104,16 @@ def live_offer(session: Session, secret: str) -> CredentialOffer | None:
     return offer
 
 
-def offer_document(session: Session, offer: CredentialOffer, base_url: str) -> dict[str, Any]:
-    """The Credential Offer object (§4.1.1) with a freshly minted pre-authorized code."""
+def offer_document(
+    session: Session, offer: CredentialOffer, base_url: str
+) -> dict[str, Any] | None:
+    """The Credential Offer object (§4.1.1) with a freshly minted pre-authorized code; None once
+    the offer was fetched `MAX_FETCHES` times (each fetch stores a code: a bound on rows)."""
+    fetched = session.scalar(
+        select(func.count()).select_from(OAuthCode).where(OAuthCode.offer_id == offer.id)
+    )
+    if (fetched or 0) >= MAX_FETCHES:
+        return None
     credential = session.get(Credential, offer.credential_id)
     assert credential is not None  # checked by live_offer
     ids = configuration_ids(credential.achievement_id)

@@ -50,7 +50,7 @@ def _offer(
     if credential is None:
         raise NotFound("no credential with this id")
     if credential.status != "active":
-        raise Conflict("a revoked credential cannot be offered")
+        raise Conflict(f"a {credential.status} credential cannot be offered")
     links = offers.create_offer(
         session, credential, settings, channel="api", with_tx_code=(data or OfferRequest()).tx_code
     )

@@ -52,9 +52,10 @@ def issuer_metadata_appended(
 async def offer(secret: str, request: Request, settings: SettingsDep) -> Response:
     def work(session: Session) -> dict[str, Any]:
         found = offers.live_offer(session, secret)
-        if found is None:
+        document = offers.offer_document(session, found, settings.base_url) if found else None
+        if document is None:
             raise NotFound("this credential offer has expired, was used, or never existed")
-        return offers.offer_document(session, found, settings.base_url)
+        return document
 
     return JSONResponse(await in_unit_of_work(request, work), headers=NO_STORE)
 

@@ -32,7 +32,7 @@ def show_offer(
     if credential is None:
         raise NotFound("no credential with this id in your wallet")
     if credential.status != "active":
-        raise Conflict("a revoked credential cannot be added to a wallet")
+        raise Conflict(f"a {credential.status} credential cannot be added to a wallet")
     offer = wallet_view.screen_offer(session, credential, learner.email, settings)
     view = wallet_view.add_to_wallet(session, credential)
     view.new_offer = offer
