@@ -56,7 +56,9 @@ def test_authorization_code_flow_with_par_and_pkce(
     tenant = make_tenant(database, settings)
     issued = issue(client, tenant, "ana@example.org")
     wallet = Wallet(client)
-    metadata = wallet.issuer_metadata(f"http://testserver/issuers/{tenant.issuer_id}")
+    # Wallet-initiated from the service-wide issuer (bare /.well-known/openid-credential-issuer):
+    # its proofs name that identifier as `aud`.
+    metadata = wallet.issuer_metadata("http://testserver")
     server = wallet.as_metadata(metadata)
     config = f"{tenant.achievement_id}_jwt_vc_json"
     verifier, challenge = pkce_pair()

@@ -69,6 +69,8 @@ def test_metadata_lists_every_form_of_each_achievement(client: TestClient, tenan
     assert (
         client.get("/.well-known/openid-credential-issuer/issuers/" + "0" * 32).status_code == 404
     )
+    service = wallet.issuer_metadata(ISSUER_ORIGIN)
+    assert service["credential_configurations_supported"][f"{tenant.achievement_id}_ldp_vc"] == ldp
 
 
 def test_pre_authorized_flow_with_tx_code_delivers_every_form(

@@ -13,7 +13,7 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -88,11 +88,14 @@ def _jwk_from_did(kid: str) -> dict[str, Any]:
 def verify_key_proof(
     token: str,
     *,
-    audience: str,
+    audience: str | Sequence[str],
     now: datetime,
     algorithms: Collection[str] = PROOF_ALGORITHMS,
 ) -> KeyProof:
-    """Check a `jwt` key proof as OID4VCI 1.0 §F.4 says; raises KeyProofError."""
+    """Check a `jwt` key proof as OID4VCI 1.0 §F.4 says; raises KeyProofError.
+
+    `audience`: the Credential Issuer Identifier, or several accepted ones (`aud` must be one).
+    """
     if not isinstance(token, str) or token.count(".") != 2:
         raise KeyProofError("the proof is not a compact JWT")
     header = _b64url_json(token.split(".", 1)[0])

@@ -73,7 +73,9 @@ def _proofs(body: Mapping[str, Any]) -> list[str] | None:
     return values
 
 
-def _checked_proof(session: Session, token: str, audience: str, client_id: str | None) -> KeyProof:
+def _checked_proof(
+    session: Session, token: str, audience: list[str], client_id: str | None
+) -> KeyProof:
     try:
         proof = verify_key_proof(token, audience=audience, now=utcnow())
     except KeyProofError as exc:
@@ -122,8 +124,9 @@ def deliver(session: Session, token: OAuthAccessToken, body: Any, settings: Sett
     proofs = _proofs(body)
     proof: KeyProof | None = None
     if proofs is not None:
-        audience = credential_issuer_id(token.issuer_id, settings.base_url)
-        proof = _checked_proof(session, proofs[0], audience, token.client_id)
+        # The issuer's own identifier, or the service-wide one (same endpoint, same keys).
+        audiences = [credential_issuer_id(token.issuer_id, settings.base_url), settings.base_url]
+        proof = _checked_proof(session, proofs[0], audiences, token.client_id)
     elif form.binds_holder:
         raise OAuthError("invalid_proof", f"{form.name} is bound to a key: send proofs.jwt")
     credential = _credential_for(session, token, achievement_id)

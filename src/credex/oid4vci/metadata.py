@@ -42,28 +42,36 @@ def authorization_server_metadata(base_url: str) -> dict[str, Any]:
     }
 
 
-def issued_achievements(session: Session, issuer_id: uuid.UUID) -> list[Achievement]:
-    """Published and retired ones: a retired achievement's credentials are still delivered."""
-    return list(
-        session.scalars(
-            select(Achievement)
-            .where(Achievement.issuer_id == issuer_id, Achievement.status != "draft")
-            .order_by(Achievement.created_at)
-        )
+def issued_achievements(
+    session: Session, issuer_id: uuid.UUID | None
+) -> list[tuple[Achievement, Issuer]]:
+    """Published and retired ones (a retired achievement's credentials are still delivered), of
+    one issuer or, for the service-wide issuer, of all."""
+    stmt = (
+        select(Achievement, Issuer)
+        .join(Issuer, Issuer.id == Achievement.issuer_id)
+        .where(Achievement.status != "draft")
+        .order_by(Achievement.created_at)
     )
+    if issuer_id is not None:
+        stmt = stmt.where(Achievement.issuer_id == issuer_id)
+    return [(row[0], row[1]) for row in session.execute(stmt)]
 
 
-def credential_issuer_metadata(session: Session, issuer: Issuer, base_url: str) -> dict[str, Any]:
+def _metadata(
+    session: Session,
+    identifier: str,
+    display: dict[str, Any],
+    issuer_id: uuid.UUID | None,
+    base_url: str,
+) -> dict[str, Any]:
     supported: dict[str, Any] = {}
-    for achievement in issued_achievements(session, issuer.id):
+    for achievement, issuer in issued_achievements(session, issuer_id):
         for form in configurations.forms():
             key = configurations.configuration_id(achievement.id, form.name)
             supported[key] = configurations.configuration(achievement, issuer, form)
-    display: dict[str, Any] = {"name": issuer.name, "locale": "en"}
-    if issuer.image and issuer.image.startswith("https://"):
-        display["logo"] = {"uri": issuer.image, "alt_text": issuer.name}
     return {
-        "credential_issuer": credential_issuer_id(issuer.id, base_url),
+        "credential_issuer": identifier,
         "authorization_servers": [base_url],
         "credential_endpoint": endpoint(base_url, "credential"),
         "nonce_endpoint": endpoint(base_url, "nonce"),
@@ -71,3 +79,19 @@ def credential_issuer_metadata(session: Session, issuer: Issuer, base_url: str) 
         "display": [display],
         "credential_configurations_supported": supported,
     }
+
+
+def credential_issuer_metadata(session: Session, issuer: Issuer, base_url: str) -> dict[str, Any]:
+    """One issuer's Credential Issuer (identifier `<base>/issuers/<id>`): its own display."""
+    display: dict[str, Any] = {"name": issuer.name, "locale": "en"}
+    if issuer.image and issuer.image.startswith("https://"):
+        display["logo"] = {"uri": issuer.image, "alt_text": issuer.name}
+    identifier = credential_issuer_id(issuer.id, base_url)
+    return _metadata(session, identifier, display, issuer.id, base_url)
+
+
+def service_issuer_metadata(session: Session, base_url: str) -> dict[str, Any]:
+    """The service-wide Credential Issuer (identifier `<base>`, metadata at the bare
+    `/.well-known/openid-credential-issuer`): every issuer's configurations, for wallets that
+    start from the service rather than from an offer or one issuer."""
+    return _metadata(session, base_url, {"name": "credex", "locale": "en"}, None, base_url)

@@ -15,7 +15,7 @@ from credex.errors import NotFound
 from credex.oauth.errors import NO_STORE, OAuthError
 from credex.oauth.grants import bearer_access_token
 from credex.oid4vci import credential, offers
-from credex.oid4vci.metadata import credential_issuer_metadata
+from credex.oid4vci.metadata import credential_issuer_metadata, service_issuer_metadata
 from credex.oid4vci.nonces import new_nonce
 
 router = APIRouter(tags=["OpenID4VCI"])
@@ -26,6 +26,14 @@ def _metadata(session: Session, issuer_id: uuid.UUID, base_url: str) -> dict[str
     if issuer is None:
         raise NotFound("no credential issuer here")
     return credential_issuer_metadata(session, issuer, base_url)
+
+
+@router.get(
+    "/.well-known/openid-credential-issuer",
+    summary="Credential Issuer Metadata of the service-wide issuer (every issuer's configurations)",
+)
+def service_metadata(session: ReadSessionDep, settings: SettingsDep) -> dict[str, Any]:
+    return service_issuer_metadata(session, settings.base_url)
 
 
 @router.get(
