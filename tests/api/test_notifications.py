@@ -183,3 +183,23 @@ def test_language_and_stacked_credentials(
         "Stack Lab awarded you “Digital entrepreneurship”",  # the stacked credential
         "Stack Lab awarded you “Storytelling”",
     ]
+
+
+def test_the_switch_is_created_read_and_carried_to_a_new_version(
+    client: TestClient, database: Database, settings: Settings
+) -> None:
+    tenant = make_tenant(database, settings)
+    path = f"/api/v1/achievements/{tenant.achievement_id}"
+    assert client.get(path, headers=tenant.headers).json()["notify_learners"] is True
+    off = client.put(
+        f"{path}/notifications", json={"notify_learners": False}, headers=tenant.headers
+    )
+    assert off.status_code == 200, off.text
+    version = client.post(f"{path}/versions", json={}, headers=tenant.headers)
+    assert version.status_code == 201, version.text
+    assert version.json()["notify_learners"] is False
+    other = make_tenant(database, settings, "Other Lab")
+    foreign = client.put(
+        f"{path}/notifications", json={"notify_learners": True}, headers=other.headers
+    )
+    assert foreign.status_code == 404
