@@ -69,6 +69,7 @@ def upgrade() -> None:
             ["state", "next_attempt_at"],
             unique=False,
         )
+        batch_op.create_index("ix_credential_notifications_sent_at", ["sent_at"], unique=False)
 
     op.create_table(
         "oauth_access_tokens",
@@ -237,6 +238,7 @@ def downgrade() -> None:
     op.drop_table("oid4vci_deliveries")
     op.drop_table("oauth_access_tokens")
     with op.batch_alter_table("credential_notifications", schema=None) as batch_op:
+        batch_op.drop_index("ix_credential_notifications_sent_at")
         batch_op.drop_index("ix_credential_notifications_state_next_attempt_at")
 
     op.drop_table("credential_notifications")

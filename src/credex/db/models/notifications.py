@@ -26,6 +26,8 @@ class CredentialNotification(UUIDPrimaryKey, Base):
             "state IN ('pending', 'sending', 'sent', 'failed', 'skipped')", name="state_known"
         ),
         Index("ix_credential_notifications_state_next_attempt_at", "state", "next_attempt_at"),
+        # The throttle counts what was sent in the last minute on every poll.
+        Index("ix_credential_notifications_sent_at", "sent_at"),
     )
 
     credential_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("credentials.id"), unique=True)
