@@ -218,9 +218,20 @@ def test_credential_refusals(client: TestClient, tenant: Tenant) -> None:
     )
     assert error_of(both) == "invalid_credential_request"
     draft = wallet.request_credential(
-        metadata, access, {"credential_configuration_id": bound, "proof": {"proof_type": "jwt"}}
+        metadata, access, {"credential_configuration_id": bound, "proof": {"proof_type": "ldp_vp"}}
     )
     assert error_of(draft) == "invalid_credential_request"
+    # A draft-15 single `proof` is read as `proofs.jwt` (tolerated for DIIP v4 wallets).
+    legacy = {"proof_type": "jwt", "jwt": wallet.proof(audience, wallet.nonce(metadata))}
+    tolerated = wallet.request_credential(
+        metadata, access, {"credential_configuration_id": bound, "proof": legacy}
+    )
+    assert tolerated.status_code == 200, tolerated.text
+    two = [wallet.proof(audience, wallet.nonce(metadata)) for _ in range(2)]
+    batch = wallet.request_credential(
+        metadata, access, {"credential_configuration_id": bound, "proofs": {"jwt": two}}
+    )
+    assert error_of(batch) == "invalid_credential_request"
     no_token = wallet.request_credential(metadata, "forged", {"credential_configuration_id": bound})
     assert error_of(no_token, 401) == "invalid_token"
     assert no_token.headers["www-authenticate"].startswith("Bearer")

@@ -56,8 +56,13 @@ def _requested(token: OAuthAccessToken, body: Mapping[str, Any]) -> str:
 
 
 def _proofs(body: Mapping[str, Any]) -> list[str] | None:
+    """The key proofs sent. Tolerated from drafts (DIIP v4 wallets speak draft 15): a single
+    `proof: {"proof_type": "jwt", "jwt": …}` is read as `proofs: {"jwt": [ … ]}`."""
     if "proof" in body:
-        raise OAuthError("invalid_credential_request", "use `proofs` (OID4VCI 1.0), not `proof`")
+        legacy = body["proof"]
+        if "proofs" in body or not isinstance(legacy, dict) or legacy.get("proof_type") != "jwt":
+            raise OAuthError("invalid_credential_request", 'send `proofs: {"jwt": [...]}`')
+        return [legacy["jwt"]] if isinstance(legacy.get("jwt"), str) else []
     proofs = body.get("proofs")
     if proofs is None:
         return None
@@ -66,11 +71,17 @@ def _proofs(body: Mapping[str, Any]) -> list[str] | None:
     ((kind, values),) = proofs.items()
     if kind != "jwt":
         raise OAuthError("invalid_proof", f"proof type {kind!r} is not supported; use jwt")
-    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise OAuthError("invalid_credential_request", "`proofs.jwt` must be a non-empty array")
+    return values
+
+
+def _one_proof(values: list[str]) -> str:
+    if not values:
         raise OAuthError("invalid_credential_request", "`proofs.jwt` must be a non-empty array")
     if len(values) != 1:
         raise OAuthError("invalid_credential_request", "send one proof (no batch issuance here)")
-    return values
+    return values[0]
 
 
 def _checked_proof(
@@ -126,7 +137,7 @@ def deliver(session: Session, token: OAuthAccessToken, body: Any, settings: Sett
     if proofs is not None:
         # The issuer's own identifier, or the service-wide one (same endpoint, same keys).
         audiences = [credential_issuer_id(token.issuer_id, settings.base_url), settings.base_url]
-        proof = _checked_proof(session, proofs[0], audiences, token.client_id)
+        proof = _checked_proof(session, _one_proof(proofs), audiences, token.client_id)
     elif form.binds_holder:
         raise OAuthError("invalid_proof", f"{form.name} is bound to a key: send proofs.jwt")
     credential = _credential_for(session, token, achievement_id)
