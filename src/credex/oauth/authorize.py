@@ -8,7 +8,7 @@ the registered `redirect_uri` with `code`, `state` and `iss` (RFC 9207).
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -53,6 +53,12 @@ def _redirect(row: OAuthCode, settings: Settings, **params: str) -> Response:
     return RedirectResponse(f"{row.redirect_uri}{separator}{urlencode(values)}", status_code=303)
 
 
+def _origin(uri: str) -> str:
+    """What the learner should recognise of the redirect: scheme and host (or the app scheme)."""
+    parts = urlsplit(uri)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else f"{parts.scheme}:"
+
+
 def _achievements(session: Session, row: OAuthCode) -> list[Achievement]:
     ids = [parse_configuration_id(value) for value in row.request.get("configuration_ids", [])]
     wanted = {parsed[0] for parsed in ids if parsed is not None}
@@ -74,6 +80,7 @@ def ask(request: Request, session: SessionDep, settings: SettingsDep) -> Respons
         issuer=issuer,
         achievements=_achievements(session, row),
         client_id=row.client_id,
+        returns_to=_origin(row.redirect_uri or ""),
         request_uri=params.get("request_uri"),
         csrf=csrf_token_for(settings, principal),
     )
