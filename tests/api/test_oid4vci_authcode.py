@@ -80,6 +80,7 @@ def test_authorization_code_flow_with_par_and_pkce(
     page = client.get(back)
     assert page.status_code == 200
     assert "Digital storytelling for cultural heritage" in page.text
+    assert "<code>https://wallet.example</code>" in page.text
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
     assert csrf
     answer = client.post(
