@@ -136,7 +136,9 @@ def offer_document(
     return {
         "credential_issuer": credential_issuer_id(offer.issuer_id, base_url),
         "credential_configuration_ids": ids,
-        "grants": {PRE_AUTHORIZED_GRANT: grant},
+        # Wallets that only do the authorization-code flow (HAIP) may use it instead: the
+        # learner then signs in and agrees (`credex.oauth.authorize`).
+        "grants": {PRE_AUTHORIZED_GRANT: grant, "authorization_code": {}},
     }
 
 
