@@ -38,6 +38,8 @@ def started(client: TestClient, tenant: Tenant, **body: Any) -> tuple[Wallet, di
     created = offer_for(client, tenant, credential, **body)
     wallet = Wallet(client)
     offer = wallet.resolve_offer(created["credential_offer_uri"])
+    assert set(offer) == {"credential_issuer", "credential_configuration_ids", "grants"}
+    assert offer["grants"]["authorization_code"] == {}
     return wallet, offer, created
 
 
