@@ -203,3 +203,19 @@ def test_the_switch_is_created_read_and_carried_to_a_new_version(
         f"{path}/notifications", json={"notify_learners": True}, headers=other.headers
     )
     assert foreign.status_code == 404
+
+
+def test_the_database_refuses_a_second_notification_for_one_credential(
+    client: TestClient, database: Database, settings: Settings
+) -> None:
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from credex.notifications.queue import enqueue
+
+    tenant = make_tenant(database, settings)
+    issued = issue(client, tenant, "ana@example.org")
+    with pytest.raises(IntegrityError), database.unit_of_work() as session:
+        enqueue(session, [uuid.UUID(issued["id"])])
+    send_due(database, settings)
+    assert len(mails(database)) == 1
