@@ -26,6 +26,7 @@ from credex.jobs.worker import install_job_worker
 from credex.learners.router import router as learners_router
 from credex.logging import configure_logging
 from credex.middleware import RequestContextMiddleware
+from credex.oid4vci.install import install_oid4vci
 from credex.ops.router import router as ops_router
 from credex.problems import PROBLEM_JSON, install_problem_handlers
 from credex.request_guard import RequestGuardMiddleware
@@ -109,5 +110,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(pathways_page_router)
     install_verification(app)
     install_wallet(app)
+    install_oid4vci(app)
     install_job_worker(app)
     return app

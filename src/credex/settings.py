@@ -88,6 +88,12 @@ class Settings(BaseSettings):
         """The `CREDEX_MAX_*` / `CREDEX_RDFC_*` settings as core work limits."""
         return WorkLimits(**{name: getattr(self, name) for name in WorkLimits.__dataclass_fields__})
 
+    # OpenID4VCI offers and issuance notifications (issue 16; README "Wallets").
+    offer_minutes: int = Field(default=30, ge=1, le=10080)
+    email_offer_days: int = Field(default=30, ge=1, le=365)
+    notify_per_minute: int = Field(default=120, ge=1)
+    notify_max_attempts: int = Field(default=5, ge=1, le=50)
+
     @field_validator("base_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:

@@ -167,6 +167,9 @@ class AchievementCreate(_Fields):
     achievement_type: AchievementTypeValue = "MicroCredential"
     language: LanguageTag = "en"
     version: Version = "1.0"
+    notify_learners: bool = Field(
+        default=True, description="mail learners when awarded (change later: /notifications)"
+    )
 
 
 class AchievementUpdate(_Fields):
@@ -234,6 +237,7 @@ class AchievementRead(BaseModel):
     stacks_into: list[uuid.UUID]
     further_information: dict[str, str] | None
     validity_months: int | None
+    notify_learners: bool
     language: str
     version: str
     previous_version_id: uuid.UUID | None

@@ -212,6 +212,7 @@ def create_new_version(
     version = data.version or _next_version(source.version)
     copy: dict[str, Any] = {name: getattr(source, name) for name in EDITABLE_FIELDS}
     copy["version"] = version
+    copy["notify_learners"] = source.notify_learners  # a delivery setting, not part of the spec
     draft = Achievement(
         issuer_id=source.issuer_id, status="draft", previous_version_id=source.id, **copy
     )

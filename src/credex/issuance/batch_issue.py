@@ -45,6 +45,7 @@ from credex.issuance.service import (
 from credex.issuance.signing_pool import MIN_PARALLEL, default_processes, sign_all
 from credex.keys.signer import IssuerKeySigner, signer_for_key
 from credex.learners.repository import learners_of_issuer
+from credex.notifications import queue as notification_queue
 from credex.settings import Settings
 from credex.status_lists import allocation
 from credex.status_lists import repository as status_lists
@@ -159,6 +160,14 @@ class ChunkIssuer:
                     "format": row["format"],
                 },
             )
+        notification_queue.enqueue(
+            session,
+            [
+                row["id"]
+                for row, plan, (_, request) in zip(values, plans, rows, strict=True)
+                if notification_queue.wanted(plan.achievement, request.notify)
+            ],
+        )
         _maybe_roll_over(session, {list_ for list_, _ in slots + token_slots}, len(values))
         issued = [
             (Credential(**row), plan.achievement) for row, plan in zip(values, plans, strict=True)

@@ -21,7 +21,7 @@ from credex.errors import Conflict, InvalidInput
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 # Fields that say who asks, not what is asked for: the key is already scoped by issuer.
-_NOT_HASHED = {"issuer_id"}
+_NOT_HASHED = {"issuer_id", "notify"}
 
 
 def checked_key(key: str | None) -> str | None:

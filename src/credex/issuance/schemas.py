@@ -128,6 +128,9 @@ class IssueRequest(BaseModel):
     valid_from: AwareDatetime | None = None
     public: bool | None = None
     issuer_id: uuid.UUID | None = Field(default=None, description="admins: which issuer issues")
+    notify: bool = Field(
+        default=True, description="mail the learner (if the achievement allows); false: do not"
+    )
 
     @model_validator(mode="after")
     def _cryptosuite_needs_ldp(self) -> Self:

@@ -47,6 +47,7 @@ from credex.issuers.public import issuer_profile
 from credex.keys.signer import IssuerKeySigner, signer_for_issuer, signer_for_key
 from credex.learners.service import learner_for_issuance
 from credex.learners.tenancy import acting_issuer_id
+from credex.notifications import queue as notification_queue
 from credex.settings import Settings
 from credex.status_lists import allocation
 from credex.status_lists.repository import IETF_STATUS_LIST
@@ -177,6 +178,8 @@ def issue_or_replay(
             "format": request.format,
         },
     )
+    if notification_queue.wanted(achievement, request.notify):
+        notification_queue.enqueue(session, [credential.id])
     allocation.maybe_roll_over(session, status_list)
     allocation.maybe_roll_over(session, token_list)
     # A new credential may complete a stacking pathway: its award (if any) is issued in this

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
@@ -25,6 +25,15 @@ from credex.settings import Settings
 logger = logging.getLogger("credex.jobs")
 
 POLL_SECONDS = 1.0
+
+PeriodicTask = Callable[[Database, Settings], object]
+_periodic: list[PeriodicTask] = []
+
+
+def register_periodic_task(task: PeriodicTask) -> None:
+    """Run `task(database, settings)` on every poll of every worker (e.g. sending queued mail)."""
+    if task not in _periodic:
+        _periodic.append(task)
 
 
 class JobWorker:
@@ -75,6 +84,11 @@ class JobWorker:
                 )
             except Exception:  # keep the worker alive; the next poll retries
                 logger.exception("job worker loop failed")
+            for task in list(_periodic):
+                try:
+                    task(self.database, self.settings)
+                except Exception:
+                    logger.exception("periodic task failed")
             self._wake.wait(self.poll_seconds)
 
 

@@ -26,6 +26,7 @@ from credex.settings import Settings
 logger = logging.getLogger(__name__)
 SMTP_TIMEOUT_SECONDS = 10
 _DEFAULT_PORTS = {"smtps": 465, "smtp": 587, "smtp+plain": 25}
+_WHAT = {"magic_link": "sign-in mail"}
 
 
 class MailUnavailable(CredexError):
@@ -40,6 +41,10 @@ class Mail:
     subject: str
     body: str
     kind: str
+    html: str | None = None  # an HTML alternative to `body`
+    # Pictures the HTML shows as `cid:<name>` (PNG), and extra headers (List-Unsubscribe).
+    images: tuple[tuple[str, bytes], ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,13 @@ def deliver(session: Session, settings: Settings, mail: Mail) -> None:
         send_smtp(parse_smtp_url(settings.smtp_url), settings.mail_from, mail)
         return
     session.add(
-        OutboxMessage(to_address=mail.to, subject=mail.subject, body=mail.body, kind=mail.kind)
+        OutboxMessage(
+            to_address=mail.to,
+            subject=mail.subject,
+            body=mail.body,
+            html=mail.html,
+            kind=mail.kind,
+        )
     )
     if settings.env == "production":
         logger.warning("no SMTP server configured: %s mail kept in the outbox table", mail.kind)
@@ -82,7 +93,15 @@ def send_smtp(server: SmtpServer, sender: str, mail: Mail) -> None:
     message["From"] = sender
     message["To"] = mail.to
     message["Subject"] = mail.subject
+    for name, value in mail.headers:
+        message[name] = value
     message.set_content(mail.body)
+    if mail.html is not None:
+        message.add_alternative(mail.html, subtype="html")
+        html_part = message.get_body(preferencelist=("html",))
+        for cid, png in mail.images:
+            assert html_part is not None  # just added
+            html_part.add_related(png, maintype="image", subtype="png", cid=f"<{cid}>")
     context = ssl.create_default_context()
     try:
         if server.scheme == "smtps":
@@ -99,4 +118,6 @@ def send_smtp(server: SmtpServer, sender: str, mail: Mail) -> None:
             client.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
         logger.warning("mail to the SMTP server failed: %s", type(exc).__name__)
-        raise MailUnavailable("the sign-in mail could not be sent; try again later") from exc
+        raise MailUnavailable(
+            f"the {_WHAT.get(mail.kind, 'mail')} could not be sent; try again later"
+        ) from exc

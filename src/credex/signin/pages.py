@@ -15,9 +15,10 @@ from credex.errors import TooManyRequests, Unauthorized
 from credex.signin import service
 from credex.signin.schemas import MagicLinkRequest
 from credex.wallet.web_session import (
+    AFTER_SIGNIN_COOKIE,
     SIGNIN_CSRF_COOKIE,
     SIGNIN_PAGE,
-    WALLET_HOME,
+    after_signin,
     learner_from_cookie,
     new_signin_csrf,
     set_signin_csrf_cookie,
@@ -33,7 +34,7 @@ router = APIRouter(prefix=SIGNIN_PAGE, route_class=PageRoute, include_in_schema=
 @router.get("")
 def signin_form(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     if learner_from_cookie(request, session, settings) is not None:
-        return RedirectResponse(WALLET_HOME, status_code=303)
+        return RedirectResponse(after_signin(request), status_code=303)
     return render(
         request, "wallet/signin.html", title="Sign in to your wallet", email="", error=None
     )
@@ -103,7 +104,8 @@ def confirm(
             email="",
             error="This sign-in link has expired or was already used. Ask for a new one.",
         )
-    response = RedirectResponse(WALLET_HOME, status_code=303)
+    response = RedirectResponse(after_signin(request), status_code=303)
+    response.delete_cookie(AFTER_SIGNIN_COOKIE, path="/")
     max_age = service.LEARNER_TOKEN_DAYS * 24 * 3600
     set_wallet_cookie(response, signed_in.token, settings, max_age)
     return response

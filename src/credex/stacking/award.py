@@ -49,6 +49,7 @@ from credex.issuance.document import (
 )
 from credex.issuers.public import issuer_profile
 from credex.keys.signer import signer_for_key
+from credex.notifications import queue as notification_queue
 from credex.settings import Settings
 from credex.stacking import repository
 from credex.stacking.facts import Component
@@ -199,6 +200,8 @@ def _issue(
             },
         )
         if credential is not None:
+            if notification_queue.wanted(achievement):
+                notification_queue.enqueue(session, [credential.id])
             allocation.maybe_roll_over(session, status_list)
             allocation.maybe_roll_over(session, token_list)
             return credential

@@ -38,6 +38,7 @@ from credex.db.models import (
     ShareLink,
 )
 from credex.errors import Forbidden
+from credex.oid4vci.erasure import erase_deliveries
 from credex.wallet import import_ as imported
 from credex.wallet import repository
 from credex.wallet.schemas import AccountDeleted, AccountExport
@@ -173,6 +174,7 @@ def delete_account(session: Session, principal: Principal) -> AccountDeleted:
         .where(CredentialRendering.credential_id.in_(credential_ids))
         .execution_options(synchronize_session=False)
     )
+    erase_deliveries(session, credential_ids, email)
     session.execute(
         update(Credential)
         .where(Credential.id.in_(credential_ids))

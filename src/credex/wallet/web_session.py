@@ -128,3 +128,31 @@ def signin_csrf_matches(request: Request, submitted: str) -> bool:
 
 def signin_redirect() -> RedirectResponse:
     return RedirectResponse(SIGNIN_PAGE, status_code=303)
+
+
+AFTER_SIGNIN_COOKIE = "credex_after_signin"
+_RETURNABLE_PREFIX = "/oauth/authorize?"
+
+
+def remember_after_signin(request: Request, settings: Settings) -> RedirectResponse:
+    """Send to sign-in and come back to this page afterwards (a wallet's authorization request:
+    the magic link is usually opened in the same browser)."""
+    response = signin_redirect()
+    target = f"{request.url.path}?{request.url.query}"
+    if target.startswith(_RETURNABLE_PREFIX):
+        response.set_cookie(
+            AFTER_SIGNIN_COOKIE,
+            target,
+            max_age=3600,
+            httponly=True,
+            samesite="lax",
+            secure=_secure(settings),
+            path="/",
+        )
+    return response
+
+
+def after_signin(request: Request) -> str:
+    """Where to go once signed in: a remembered authorization request, else the wallet."""
+    target = request.cookies.get(AFTER_SIGNIN_COOKIE, "")
+    return target if target.startswith(_RETURNABLE_PREFIX) else WALLET_HOME

@@ -20,6 +20,7 @@ from credex.db.base import utcnow
 from credex.deps import SessionDep, SettingsDep
 from credex.elm import service as elm_service
 from credex.errors import Conflict, InvalidInput, NotFound
+from credex.oid4vci.wallet_view import add_to_wallet
 from credex.stacking.pathways import PathwayView
 from credex.verification.service import Submission, make_fetcher
 from credex.wallet import account, disclosure, pathways, service, sharing
@@ -89,7 +90,7 @@ def wallet_home(
     return _list_page(request, session, settings, learner)
 
 
-def _detail_page(
+def detail_page(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
@@ -100,9 +101,11 @@ def _detail_page(
     disclosure_error: str | None = None,
     chosen_fields: frozenset[str] = frozenset(),
     status_code: int = 200,
+    **extra: Any,
 ) -> Response:
     now = utcnow()
     entry = service.get_entry(session, learner.principal, credential_id)
+    extra.setdefault("add_to_wallet", add_to_wallet(session, entry.credential))
     links = sharing.list_share_links(session, learner.principal, credential_id)
     read = service.to_read(entry, settings.base_url, now)
     return render(
@@ -118,6 +121,7 @@ def _detail_page(
         disclosable=disclosure.disclosable_fields(session, learner.principal, credential_id),
         disclosure_error=disclosure_error,
         chosen_fields=chosen_fields,
+        **extra,
     )
 
 
@@ -129,7 +133,7 @@ def credential_detail(
     settings: SettingsDep,
     learner: PageLearnerDep,
 ) -> Response:
-    return _detail_page(request, session, settings, learner, credential_id)
+    return detail_page(request, session, settings, learner, credential_id)
 
 
 @router.get("/credentials/{credential_id}/badge.png")
@@ -209,7 +213,7 @@ def new_share_link(
         raise InvalidInput("choose a validity between 1 day and 10 years") from exc
     _link, token = sharing.create_share_link(session, learner.principal, credential_id, data)
     url = sharing.share_url(settings.base_url, token)
-    return _detail_page(request, session, settings, learner, credential_id, new_link_url=url)
+    return detail_page(request, session, settings, learner, credential_id, new_link_url=url)
 
 
 @router.post("/credentials/{credential_id}/derive")
@@ -232,7 +236,7 @@ def share_only_these_fields(
     try:
         derived = disclosure.derive_for_learner(session, learner.principal, credential_id, chosen)
     except (Conflict, InvalidInput) as exc:
-        return _detail_page(
+        return detail_page(
             request,
             session,
             settings,

@@ -11,6 +11,14 @@ from credex.db.models.frameworks import Competency, Framework
 from credex.db.models.issuers import Issuer, IssuerKey
 from credex.db.models.jobs import Job, JobItem
 from credex.db.models.learners import Learner
+from credex.db.models.notifications import CredentialNotification
+from credex.db.models.oid4vci import (
+    CredentialDelivery,
+    CredentialNonce,
+    CredentialOffer,
+    OAuthAccessToken,
+    OAuthCode,
+)
 from credex.db.models.renderings import CredentialRendering, IssuerSeal
 from credex.db.models.stacking import (
     Award,
@@ -35,6 +43,10 @@ __all__ = [
     "Base",
     "Competency",
     "Credential",
+    "CredentialDelivery",
+    "CredentialNonce",
+    "CredentialNotification",
+    "CredentialOffer",
     "CredentialRendering",
     "ExternalCredential",
     "Framework",
@@ -45,6 +57,8 @@ __all__ = [
     "JobItem",
     "Learner",
     "MagicLink",
+    "OAuthAccessToken",
+    "OAuthCode",
     "OutboxMessage",
     "PathwayShare",
     "RateLimitHit",

@@ -79,6 +79,8 @@ class Achievement(UUIDPrimaryKey, Timestamps, Base):
     stacks_into: Mapped[list[Any]] = mapped_column(default=list)  # achievement ids (str)
     further_information: Mapped[dict[str, Any] | None]
     validity_months: Mapped[int | None]
+    # Mail learners when this achievement is awarded (issue 16); a request may still opt out.
+    notify_learners: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
     previous_version_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("achievements.id"), index=True
     )

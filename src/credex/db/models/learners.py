@@ -8,6 +8,7 @@ credential only ever carries a salted hash of it.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,3 +29,5 @@ class Learner(UUIDPrimaryKey, Timestamps, Base):
     name: Mapped[str | None] = mapped_column(String(300))
     did: Mapped[str | None] = mapped_column(String(2048))
     external_id: Mapped[str | None] = mapped_column(String(300))
+    # Set by the unsubscribe link of an issuance notification: no more mail from this issuer.
+    unsubscribed_at: Mapped[datetime | None]

@@ -1,0 +1,1 @@
+"""What is sent to learners, and when: issuance notifications (queue, sender, unsubscribe)."""
