@@ -15,6 +15,7 @@ routes, which parse them strictly themselves).
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -115,6 +116,11 @@ class RequestGuardMiddleware:
 
     async def _too_large(self, scope: Scope, send: Send, limit: int) -> None:
         detail = f"the request body is larger than {_size(limit)}, the limit for this route"
+        if _wants_html(scope):  # a page's form: a page back, not problem JSON
+            await _send(
+                scope, send, 413, b"text/html; charset=utf-8", _too_large_page(scope, limit)
+            )
+            return
         await self._problem(scope, send, _TOO_LARGE, detail)
 
     async def _problem(
@@ -137,18 +143,45 @@ class RequestGuardMiddleware:
                 **(extra or {}),
             }
         ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _send(scope, send, status, b"application/problem+json", body)
+
+
+async def _send(scope: Scope, send: Send, status: int, media_type: bytes, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", media_type),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _wants_html(scope: Scope) -> bool:
+    """A browser submitting a form (HTML first in `Accept`), not an API client."""
+    for name, value in scope.get("headers", ()):
+        if name == b"accept":
+            first: bytes = value.split(b",")[0].strip()
+            return first.startswith(b"text/html")
+    return False
+
+
+def _too_large_page(scope: Scope, limit: int) -> bytes:
+    back = html.escape(scope.get("path", "/"), quote=True)  # the form's own page
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>File too large - credex</title></head><body><main>"
+        "<h1>That file is too large</h1>"
+        f"<p>Files and pasted text can be up to {_size(limit)}. "
+        "A baked badge image or a credential file is usually much smaller: "
+        "check that you chose the right file.</p>"
+        f'<p><a href="{back}">Try again</a></p></main></body></html>'
+    ).encode()
 
 
 def _is_json(content_type: bytes) -> bool:

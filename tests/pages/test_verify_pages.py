@@ -119,10 +119,12 @@ def test_form_problems_are_shown_next_to_the_form(
 
 
 def test_an_oversized_upload_is_refused(client: TestClient) -> None:
-    files = {"file": ("big.png", b"\x89PNG" + b"0" * (5 * 1024 * 1024), "image/png")}
-    response = post(client, files=files)
+    files = {"file": ("big.png", b"\x89PNG" + b"0" * (2 * 1024 * 1024), "image/png")}
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    response = client.post("/verify", files=files, headers=browser)
     assert response.status_code == 413
-    assert "larger than 5 MB" in response.text
+    assert "That file is too large" in response.text
+    assert "up to 2 MiB" in response.text
 
 
 def test_an_address_the_verifier_must_not_reach_is_a_failed_verification(

@@ -11,6 +11,21 @@ from fastapi.responses import JSONResponse
 
 NO_STORE = {"Cache-Control": "no-store"}
 
+_OAUTH_ERROR_BODY = {
+    "application/json": {
+        "schema": {
+            "type": "object",
+            "properties": {"error": {"type": "string"}, "error_description": {"type": "string"}},
+            "required": ["error"],
+        }
+    }
+}
+# OpenAPI `responses` for protocol endpoints: their errors are OAuth JSON, not problem details.
+OAUTH_ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    status: {"description": "OAuth 2.0 error", "content": _OAUTH_ERROR_BODY}
+    for status in (400, 401, 403, 404)
+}
+
 
 class OAuthError(Exception):
     """`persist`: the unit of work should still commit (a counted failed attempt)."""
