@@ -31,6 +31,7 @@ from credex.verification.addresses import AddressPolicy
 from credex.verification.documents import VerificationDocuments
 from credex.verification.fetcher import FetchError, GuardedFetcher
 from credex.verification.repository import public_credential_content
+from credex.verification.standing import standing_of_report
 from credex.verification.trust import TrustResolver
 
 InputKind = Literal["credential", "jwt", "url", "file", "presentation"]
@@ -98,7 +99,7 @@ class Verifier:
             payload, problem = self._retrieve(str(submission.data))
         if payload is None:
             report = VerificationReport()
-            report.add("format", "error", f"the credential could not be retrieved: {problem}")
+            report.add("format", "error", str(problem))
             result = self.credential_result(report)
         else:
             presentation = _json_object(payload)
@@ -129,31 +130,48 @@ class Verifier:
         own = self._own_credential.match(url)
         if own and self.session is not None:
             try:
-                credential_id = uuid.UUID(own.group(1))
+                content = public_credential_content(self.session, uuid.UUID(own.group(1)))
             except ValueError:
-                return None, "there is no public credential at this address"
-            content = public_credential_content(self.session, credential_id)
+                content = None
             if content is None:
                 return None, "there is no public credential at this address"
             return content, None
         if self.fetcher is None:
-            return None, "URLs are not fetched when verifying offline"
+            return None, "web addresses are not fetched when verifying offline"
         try:
             return self.fetcher.fetch(url).content, None
-        except FetchError as exc:
-            return None, str(exc)
+        except FetchError as exc:  # its message names the URL: say what happened instead
+            return None, _fetch_problem(url, exc)
 
     def credential_result(self, report: VerificationReport) -> dict[str, Any]:
         body = report.to_dict()
         summary = summarize_credential(report.credential) if report.credential else None
+        issuer_name = summary["issuer"]["name"] if summary else None
+        checks = body["checks"]
+        standing = standing_of_report(checks, issuer_name)
+        if standing.state == "revoked" and summary is not None:
+            standing = standing_of_report(checks, issuer_name, self._revocation(summary["id"]))
         if summary is not None:
             summary["issuer"]["trust"] = self.trust.trust(summary["issuer"]["id"]).to_dict()
-            summary["status"] = status_summary(report)
+            summary["status"] = standing.to_dict()
         body["credential"] = summary
+        body["standing"] = standing.to_dict()
         body["endorsements"] = [
             self.credential_result(nested) for nested in report.nested.get("endorsements", [])
         ]
         return body
+
+    def _revocation(self, credential_id: str | None) -> dict[str, Any] | None:
+        """When and why credex revoked one of its own credentials (the public reason only)."""
+        own = self._own_credential.match(credential_id or "")
+        if own is None or self.session is None:
+            return None
+        from credex.issuance.revocations import public_revocation
+
+        try:
+            return public_revocation(self.session, uuid.UUID(own.group(1)))
+        except ValueError:
+            return None
 
     def presentation_result(self, report: PresentationReport) -> dict[str, Any]:
         body = report.to_dict()
@@ -162,21 +180,12 @@ class Verifier:
         return body
 
 
-def status_summary(report: VerificationReport) -> dict[str, str]:
-    """The credential's standing in words: active, revoked, suspended, expired, not yet valid."""
-    validity = report.check("validity")
-    status = report.check("status")
-    if status is not None and status.outcome == "failed":
-        state = status.detail.split(":", 1)[0].split()[0]
-        return {"state": state, "detail": status.detail}
-    if validity is not None and validity.outcome == "failed":
-        state = "expired" if validity.detail.startswith("expired") else "not yet valid"
-        return {"state": state, "detail": validity.detail}
-    if status is not None and status.outcome == "error":
-        return {"state": "unknown", "detail": status.detail}
-    if status is None or status.outcome == "skipped":
-        return {"state": "no status information", "detail": "the issuer publishes no status"}
-    return {"state": "active", "detail": status.detail}
+def _fetch_problem(url: str, exc: FetchError) -> str:
+    if not url.startswith(("https://", "http://")):
+        return "only http and https addresses are fetched"
+    if exc.status is not None:
+        return f"the credential could not be retrieved (HTTP {exc.status})"
+    return "the credential could not be retrieved from that address"
 
 
 def verify_submission(

@@ -54,13 +54,16 @@ def _verdict(result: dict[str, Any]) -> dict[str, str]:
             "title": "Verified",
             "sentence": f"This {what} is genuine and currently valid{note}.",
         }
+    standing = result.get("standing")
     blocking = next(
         (c for c in checks if c["outcome"] in ("failed", "error")),
         None,
     )
     reason = f" {blocking['label']}: {blocking['detail'].rstrip('.')}." if blocking else ""
+    if standing and result.get("format") != "presentation":
+        reason = f" {standing['words'].rstrip('.')}."
     if blocking is None and result.get("credentials"):
-        reason = " one of the credentials it contains did not verify."
+        reason = " One of the credentials it contains did not verify."
     return {
         "state": "bad",
         "icon": "✖",
@@ -84,7 +87,7 @@ def result_view(result: dict[str, Any]) -> dict[str, Any]:
     if summary:
         trust = summary["issuer"]["trust"]
         view["trust"] = {"status": trust["status"], "words": TRUST_WORDS[trust["status"]]}
-        view["status"] = summary["status"]
+        view["status"] = result["standing"]
         view["proven"] = any(
             c["id"] == "proof" and c["outcome"] == "passed" for c in view["checks"]
         )
