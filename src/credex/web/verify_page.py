@@ -97,6 +97,11 @@ def result_view(result: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
+def _is_address(text: str) -> bool:
+    stripped = text.strip()
+    return stripped.startswith(("https://", "http://")) and not any(c.isspace() for c in stripped)
+
+
 def _submission(form: SubmittedForm) -> tuple[service.Submission | None, FormErrors]:
     errors = FormErrors()
     upload = form.files.get("file")
@@ -115,6 +120,8 @@ def _submission(form: SubmittedForm) -> tuple[service.Submission | None, FormErr
         errors.general.append("Use one way at a time: paste, upload or web address.")
     elif url and not url.startswith(("https://", "http://")):
         errors.fields["url"] = "Enter a web address starting with https://"
+    elif document and _is_address(document):
+        url, document = document.strip(), ""  # one box takes pasted text or an address
     if errors:
         return None, errors
     if has_file and upload is not None:
