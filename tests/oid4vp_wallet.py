@@ -8,7 +8,8 @@ multibase key itself), then answer the DCQL query with a `vp_token` keyed by cre
 (§8.1), bound to the request: Data Integrity presentations carry `challenge` = nonce and
 `domain` = client_id (§B.1.3.2.5), VP-JWTs carry `nonce` and `aud` = client_id (§B.1.3.1.4).
 `direct_post` sends the parameters as a form (§8.2); `direct_post.jwt` sends them encrypted to
-the verifier's key from `client_metadata.jwks` (§8.3).
+the verifier's key from `client_metadata.jwks` (§8.3). SD-JWT VCs are presented with only the
+Disclosures the learner keeps and a KB-JWT over `sd_hash` (RFC 9901 §4.3), signed ES256.
 
 Signing the Data Integrity proof uses credex's eddsa-rdfc-2022 implementation (the algorithm is
 the W3C one, checked against the W3C test vectors); everything OpenID4VP-specific is here.
@@ -17,6 +18,7 @@ the W3C one, checked against the W3C test vectors); everything OpenID4VP-specifi
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -24,7 +26,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import base58
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from fastapi.testclient import TestClient
 
 from credex.core.keys import Ed25519Signer
@@ -88,6 +93,7 @@ class TestWallet:
     def __init__(self, client: TestClient, holder: Ed25519Signer | None = None) -> None:
         self.client = client
         self.holder = holder or Ed25519Signer.generate()
+        self.p256 = ec.generate_private_key(ec.SECP256R1())  # the key SD-JWT VCs are bound to
 
     @property
     def did(self) -> str:
@@ -184,6 +190,52 @@ class TestWallet:
             b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(payload).encode())
         )
         return signing_input + "." + b64url(self.holder.sign(signing_input.encode("ascii")))
+
+    def sd_jwt_presentation(
+        self,
+        issued: str,
+        request: Request,
+        *,
+        keep: set[str] | None = None,
+        nonce: str | None = None,
+        audience: str | None = None,
+    ) -> str:
+        """SD-JWT+KB (RFC 9901 §4.3, OpenID4VP §B.3.6): the chosen Disclosures, then a KB-JWT
+        signed with the holder's P-256 key over `sd_hash` of everything before it."""
+        jws, *disclosures = issued.split("~")[:-1]
+        chosen = [
+            encoded
+            for encoded in disclosures
+            if keep is None
+            or len(decoded := json.loads(unb64url(encoded))) == 2
+            or decoded[1] in keep
+        ]
+        presented = jws + "~" + "".join(encoded + "~" for encoded in chosen)
+        header = {"typ": "kb+jwt", "alg": "ES256"}
+        payload = {
+            "iat": int(time.time()),
+            "aud": audience or request.client_id,
+            "nonce": nonce or request.nonce,
+            "sd_hash": b64url(hashlib.sha256(presented.encode("ascii")).digest()),
+        }
+        signing_input = (
+            b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(payload).encode())
+        )
+        r, s = decode_dss_signature(
+            self.p256.sign(signing_input.encode("ascii"), ec.ECDSA(hashes.SHA256()))
+        )
+        signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+        return presented + signing_input + "." + b64url(signature)
+
+    @property
+    def p256_jwk(self) -> dict[str, str]:
+        numbers = self.p256.public_key().public_numbers()
+        return {
+            "kty": "EC",
+            "crv": "P-256",
+            "x": b64url(numbers.x.to_bytes(32, "big")),
+            "y": b64url(numbers.y.to_bytes(32, "big")),
+        }
 
     # --- the answer -------------------------------------------------------------------------
 

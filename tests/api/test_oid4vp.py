@@ -3,6 +3,7 @@ accepted format, both response modes, and every way an answer must be refused.""
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from datetime import timedelta
@@ -12,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from credex.core.oid4vp.dcql import LEARNING_VCT, OB_IRI, VC_IRI
+from credex.credential_forms.sd_jwt_vc import LEARNING_CREDENTIAL, render_sd_jwt_vc
 from credex.db.models import PresentationRequest
 from credex.db.session import Database
 from credex.settings import Settings
@@ -321,3 +323,122 @@ def test_unknown_requests_and_unreadable_answers(client: TestClient) -> None:
     assert client.post("/oid4vp/response", data={"state": "nope"}).status_code == 404
     assert client.post("/oid4vp/response", json={"state": "x"}).status_code == 422
     assert client.post("/oid4vp/response", data={"vp_token": "{}"}).status_code == 422
+
+
+def sd_jwt_held(
+    client: TestClient, database: Database, settings: Settings, tenant: Tenant, wallet: TestWallet
+) -> str:
+    """An EU Learning Credential SD-JWT VC of a credex credential, bound to the wallet's key."""
+    issued = issue(client, tenant, result={"value": "Merit"})
+    with database.unit_of_work() as session:
+        return render_sd_jwt_vc(
+            session,
+            uuid.UUID(issued["id"]),
+            settings,
+            vct=LEARNING_CREDENTIAL,
+            holder_jwk=wallet.p256_jwk,
+        )
+
+
+def test_a_wallet_answers_with_an_sd_jwt_vc_and_chooses_what_to_disclose(
+    client: TestClient,
+    database: Database,
+    settings: Settings,
+    tenant: Tenant,
+    wallet: TestWallet,
+) -> None:
+    sd_jwt = sd_jwt_held(client, database, settings, tenant, wallet)
+    created = ask(client, preset="claims", claims=["achievement", "eqf"])
+    request = wallet.open(created["request_uri"])
+    query_id = request.query_id("dc+sd-jwt")
+    keep = {"level_of_learning_experience"}  # achievement_title is never selectively disclosable
+    answer = wallet.sd_jwt_presentation(sd_jwt, request, keep=keep)
+    assert wallet.respond(request, {query_id: [answer]}).status_code == 200
+    result = state_of(client, created["id"])
+    assert result["state"] == "verified", json.dumps(result["report"], indent=1)
+    [shown] = result["report"]["disclosed"]
+    assert shown["selective"] is True
+    assert shown["claims"] == {
+        "achievement_title": "Digital storytelling for cultural heritage",
+        "level_of_learning_experience": 4,
+    }
+    [credential] = result["report"]["credentials"]
+    assert credential["credential"]["achievement"]["name"] == (
+        "Digital storytelling for cultural heritage"
+    )
+    assert credential["credential"]["learner"]["name"] is None  # the name was not disclosed
+    assert "Silva" not in json.dumps(result["report"])
+
+
+def test_sd_jwt_answers_that_must_be_refused(
+    client: TestClient,
+    database: Database,
+    settings: Settings,
+    tenant: Tenant,
+    wallet: TestWallet,
+) -> None:
+    sd_jwt = sd_jwt_held(client, database, settings, tenant, wallet)
+
+    def answer(**options: Any) -> dict[str, Any]:
+        created = ask(client, preset="eu-learning-credential")
+        request = wallet.open(created["request_uri"])
+        tamper = options.pop("tamper", None)
+        presented = wallet.sd_jwt_presentation(sd_jwt, request, **options)
+        if tamper:
+            presented = tamper(presented)
+        wallet.respond(request, {"learning_credential": [presented]})
+        report: dict[str, Any] = state_of(client, created["id"])["report"]
+        assert report["verified"] is False
+        return report
+
+    foreign = answer(nonce="a-nonce-from-another-request")
+    assert "replayed or foreign" in failed_check(foreign)["detail"]
+    elsewhere = answer(audience="decentralized_identifier:did:web:elsewhere.example")
+    assert "made for another verifier" in failed_check(elsewhere)["detail"]
+
+    def change_a_disclosure(presented: str) -> str:
+        parts = presented.split("~")
+        index = next(
+            i
+            for i, part in enumerate(parts[1:-1], start=1)
+            if "family_name" in base64.urlsafe_b64decode(part + "==").decode()
+        )
+        salt, name, _value = json.loads(base64.urlsafe_b64decode(parts[index] + "=="))
+        forged = json.dumps([salt, name, "Smith"]).encode()
+        parts[index] = base64.urlsafe_b64encode(forged).rstrip(b"=").decode()
+        return "~".join(parts)
+
+    tampered = answer(tamper=change_a_disclosure)
+    [credential] = tampered["credentials"]
+    assert credential["standing"]["words"] == "Changed after it was issued"
+    assert "Smith" not in json.dumps(tampered)
+
+
+def test_post_verify_accepts_sd_jwt_vcs_and_presentations(
+    client: TestClient,
+    database: Database,
+    settings: Settings,
+    tenant: Tenant,
+    wallet: TestWallet,
+) -> None:
+    sd_jwt = sd_jwt_held(client, database, settings, tenant, wallet)
+    body = client.post("/api/v1/verify", json={"jwt": sd_jwt}).json()
+    assert body["verified"] is True, body
+    assert body["format"] == "sd-jwt"
+    assert body["credential"]["learner"]["name"] == "Ana Silva"
+    assert body["credential"]["eqf_level"] == 4
+    assert {c["id"]: c["outcome"] for c in body["checks"]}["status"] == "passed"
+    request = wallet.open(ask(client)["request_uri"])
+    presented = wallet.sd_jwt_presentation(sd_jwt, request, audience="https://hr.example")
+    bound = client.post(
+        "/api/v1/verify",
+        json={"jwt": presented, "challenge": request.nonce, "domain": "https://hr.example"},
+    ).json()
+    assert bound["verified"] is True, bound
+    wrong = client.post(
+        "/api/v1/verify",
+        json={"jwt": presented, "challenge": "another", "domain": "https://hr.example"},
+    ).json()
+    assert wrong["verified"] is False
+    upload = client.post("/api/v1/verify", files={"file": ("credential.txt", sd_jwt.encode())})
+    assert upload.json()["verified"] is True

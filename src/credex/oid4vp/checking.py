@@ -25,6 +25,7 @@ from credex.core.oid4vp.dcql import (
 )
 from credex.core.oid4vp.vp_jwt import verify_vp_jwt
 from credex.core.verification.summary import as_list
+from credex.verification.sd_jwt_vc import looks_like_sd_jwt
 from credex.verification.service import Submission, Verifier
 
 Check = dict[str, Any]
@@ -63,10 +64,16 @@ class Answer:
         self.checks.append(check(check_id, "failed", detail))
 
     def record(
-        self, query: CredentialQuery, result: dict[str, Any], credential: Mapping[str, Any]
+        self,
+        query: CredentialQuery,
+        result: dict[str, Any],
+        credential: Mapping[str, Any],
+        *,
+        key_bound: bool = False,
     ) -> None:
-        """One verified credential of the answer, held against its query and its presenter."""
-        if not self.bound_to_holder(query, credential):
+        """One verified credential of the answer, held against its query and its presenter
+        (`key_bound`: an SD-JWT whose Key Binding JWT already proved the presenter)."""
+        if not key_bound and not self.bound_to_holder(query, credential):
             return
         self.credentials.append(result)
         problems = mismatches(query, credential)
@@ -147,7 +154,33 @@ def _jwt_vc_json(answer: Answer, query: CredentialQuery, presentation: Any) -> N
         answer.record(query, answer.verifier.credential_result(report), report.credential or {})
 
 
-FORMAT_CHECKERS: dict[str, FormatChecker] = {"ldp_vc": _ldp_vc, "jwt_vc_json": _jwt_vc_json}
+def _dc_sd_jwt(answer: Answer, query: CredentialQuery, presentation: Any) -> None:
+    """SD-JWT+KB (§B.3.6): the KB-JWT binds it to this request (nonce, aud = client_id)."""
+    if not isinstance(presentation, str) or not looks_like_sd_jwt(presentation):
+        answer.fail("request", f"'{query.id}': a dc+sd-jwt answer is an SD-JWT with a KB-JWT")
+        return
+    report, claims = answer.verifier.sd_jwt.check(
+        presentation,
+        nonce=answer.nonce,
+        audience=answer.client_id,
+        require_key_binding=query.require_binding,
+    )
+    holder = report.check("holder")
+    if holder is not None and holder.outcome == "failed":
+        answer.fail("request", "Not bound to this request: " + _binding_words(holder.detail))
+        return
+    result = answer.verifier.credential_result(report)
+    if claims is None:  # not verified (a changed Disclosure, a bad signature): report it
+        answer.credentials.append(result)
+        return
+    answer.record(query, result, claims, key_bound=True)
+
+
+FORMAT_CHECKERS: dict[str, FormatChecker] = {
+    "ldp_vc": _ldp_vc,
+    "jwt_vc_json": _jwt_vc_json,
+    "dc+sd-jwt": _dc_sd_jwt,
+}
 
 
 def check_answer(

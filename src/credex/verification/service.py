@@ -31,6 +31,7 @@ from credex.verification.addresses import AddressPolicy
 from credex.verification.documents import VerificationDocuments
 from credex.verification.fetcher import FetchError, GuardedFetcher
 from credex.verification.repository import public_credential_content
+from credex.verification.sd_jwt_vc import SdJwtChecker, looks_like_sd_jwt, sd_jwt_summary
 from credex.verification.standing import standing_of_report
 from credex.verification.trust import TrustResolver
 
@@ -56,6 +57,17 @@ def is_presentation(value: Any) -> bool:
         return False
     types = value.get("type")
     return "VerifiablePresentation" in (types if isinstance(types, list) else [types])
+
+
+def _text_of(payload: Payload) -> str | None:
+    if isinstance(payload, str):
+        return payload
+    if isinstance(payload, bytes) and len(payload) < 1_000_000:
+        try:
+            return payload.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return None
 
 
 def _json_object(payload: Payload) -> dict[str, Any] | None:
@@ -103,7 +115,13 @@ class Verifier:
             result = self.credential_result(report)
         else:
             presentation = _json_object(payload)
-            if is_presentation(presentation):
+            text = _text_of(payload)
+            if text is not None and looks_like_sd_jwt(text):
+                report, _claims = self.sd_jwt.check(
+                    text, nonce=submission.challenge, audience=submission.domain
+                )
+                result = self.credential_result(report)
+            elif is_presentation(presentation):
                 result = self.presentation_result(
                     verify_presentation(
                         presentation,
@@ -119,6 +137,10 @@ class Verifier:
         result["input"] = submission.kind
         result["checked_at"] = checked_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         return result
+
+    @property
+    def sd_jwt(self) -> SdJwtChecker:
+        return SdJwtChecker(self)
 
     def run(self, payload: Payload, *, email: str | None = None) -> VerificationReport:
         return verify_credential(
@@ -145,7 +167,13 @@ class Verifier:
 
     def credential_result(self, report: VerificationReport) -> dict[str, Any]:
         body = report.to_dict()
-        summary = summarize_credential(report.credential) if report.credential else None
+        summary = None
+        if report.credential:
+            summary = (
+                sd_jwt_summary(report.credential)
+                if report.format == "sd-jwt"
+                else summarize_credential(report.credential)
+            )
         issuer_name = summary["issuer"]["name"] if summary else None
         checks = body["checks"]
         standing = standing_of_report(checks, issuer_name)
