@@ -442,3 +442,31 @@ def test_post_verify_accepts_sd_jwt_vcs_and_presentations(
     assert wrong["verified"] is False
     upload = client.post("/api/v1/verify", files={"file": ("credential.txt", sd_jwt.encode())})
     assert upload.json()["verified"] is True
+
+
+def test_the_vc_api_accepts_sd_jwt_vcs_and_presentations(
+    client: TestClient,
+    database: Database,
+    settings: Settings,
+    tenant: Tenant,
+    wallet: TestWallet,
+) -> None:
+    sd_jwt = sd_jwt_held(client, database, settings, tenant, wallet)
+    verified = client.post("/credentials/verify", json={"verifiableCredential": sd_jwt})
+    assert verified.status_code == 200, verified.text
+    request = wallet.open(ask(client)["request_uri"])
+    presented = wallet.sd_jwt_presentation(sd_jwt, request, audience="https://hr.example")
+    options = {"challenge": request.nonce, "domain": "https://hr.example"}
+    good = client.post(
+        "/presentations/verify", json={"verifiablePresentation": presented, "options": options}
+    )
+    assert good.status_code == 200, good.text
+    replayed = client.post(
+        "/presentations/verify",
+        json={"verifiablePresentation": presented, "options": options | {"challenge": "other"}},
+    )
+    assert replayed.status_code == 422
+    unbound = client.post(
+        "/presentations/verify", json={"verifiablePresentation": sd_jwt, "options": options}
+    )
+    assert unbound.status_code == 422  # a presentation needs its Key Binding JWT
