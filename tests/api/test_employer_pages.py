@@ -253,3 +253,29 @@ def test_the_wallet_page_offers_the_name_choice_and_says_the_status_in_words(
     assert 'data-status="revoked">Revoked</span>' in listed
     assert "Revoked by Creative Skills Lab on " in listed
     assert ": issued in error</span>" in listed
+
+
+def test_a_suspended_credential_reads_suspended_everywhere(
+    client: TestClient, database: Database, tenant: Tenant
+) -> None:
+    issued = issue(client, tenant, public=True)
+    suspended = client.post(
+        f"/api/v1/credentials/{issued['id']}/suspend",
+        json={"reason": "under review"},
+        headers=tenant.headers,
+    )
+    assert suspended.status_code == 200, suspended.text
+    words = "Suspended by Creative Skills Lab"
+    report = client.post("/api/v1/verify", json={"credential": issued["credential"]}).json()
+    assert report["verified"] is False
+    assert report["standing"]["words"] == words
+    item = wallet_item(client, learner_headers(database), issued["id"])
+    assert (item["status"], item["status_words"]) == ("suspended", words)
+    assert f'data-standing="suspended">{words}</p>' in page(client, f"/credentials/{issued['id']}")
+    client.post(
+        f"/api/v1/credentials/{issued['id']}/reinstate",
+        json={"reason": "cleared"},
+        headers=tenant.headers,
+    )
+    again = client.post("/api/v1/verify", json={"credential": issued["credential"]}).json()
+    assert (again["verified"], again["standing"]["words"]) == (True, "Valid")

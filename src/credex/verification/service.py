@@ -59,6 +59,16 @@ def is_presentation(value: Any) -> bool:
     return "VerifiablePresentation" in (types if isinstance(types, list) else [types])
 
 
+def _mark_suspended(checks: list[dict[str, Any]]) -> None:
+    """The status check fails for a credential its issuer suspended (the record says so)."""
+    detail = "suspended by its issuer (this service's record)"
+    for check in checks:
+        if check["id"] == "status":
+            check.update(outcome="failed", detail=detail, required=True)
+            return
+    checks.append({"id": "status", "outcome": "failed", "detail": detail, "required": True})
+
+
 def _text_of(payload: Payload) -> str | None:
     if isinstance(payload, str):
         return payload
@@ -177,8 +187,12 @@ class Verifier:
         issuer_name = summary["issuer"]["name"] if summary else None
         checks = body["checks"]
         standing = standing_of_report(checks, issuer_name)
-        if standing.state == "revoked" and summary is not None:
-            standing = standing_of_report(checks, issuer_name, self._revocation(summary["id"]))
+        if standing.state in ("revoked", "active", "no_status") and summary is not None:
+            record = self._revocation(summary["id"])
+            if record and record["suspended"] and standing.state != "revoked":
+                _mark_suspended(checks)
+                body["verified"] = False
+            standing = standing_of_report(checks, issuer_name, record)
         if summary is not None:
             summary["issuer"]["trust"] = self.trust.trust(summary["issuer"]["id"]).to_dict()
             summary["status"] = standing.to_dict()
