@@ -470,3 +470,30 @@ def test_the_vc_api_accepts_sd_jwt_vcs_and_presentations(
         "/presentations/verify", json={"verifiablePresentation": sd_jwt, "options": options}
     )
     assert unbound.status_code == 422  # a presentation needs its Key Binding JWT
+
+
+def test_a_wallet_presents_an_ecdsa_sd_2023_derived_credential(
+    client: TestClient, tenant: Tenant, wallet: TestWallet
+) -> None:
+    base = issue(
+        client,
+        tenant,
+        cryptosuite="ecdsa-sd-2023",
+        learner={"email": "ana@example.org", "name": "Ana Silva", "did": wallet.did},
+    )["credential"]
+    derived = client.post(
+        "/credentials/derive",
+        json={
+            "verifiableCredential": base,
+            "options": {"selectivePointers": ["/credentialSubject/id"]},
+        },
+    )
+    assert derived.status_code == 201, derived.text
+    credential = derived.json()["verifiableCredential"]
+    created = ask(client, preset="achievement", achievement_id=str(tenant.achievement_id))
+    request = wallet.open(created["request_uri"])
+    wallet.respond(request, {"ob_ldp": [wallet.ldp_vp(credential, request)]})
+    result = state_of(client, created["id"])
+    assert result["state"] == "verified", json.dumps(result["report"], indent=1)
+    [shown] = result["report"]["disclosed"]
+    assert shown["selective"] is True

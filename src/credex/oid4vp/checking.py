@@ -87,7 +87,7 @@ class Answer:
             {
                 "query": query.id,
                 "format": query.format,
-                "selective": query.format == "dc+sd-jwt",
+                "selective": query.format == "dc+sd-jwt" or _derived(credential),
                 "claims": disclosed(query, credential),
             }
         )
@@ -108,6 +108,14 @@ class Answer:
             "(its subject is not the holder who signed the presentation)",
         )
         return False
+
+
+def _derived(credential: Mapping[str, Any]) -> bool:
+    """An ecdsa-sd-2023 derived credential: the holder chose which claims it carries."""
+    return any(
+        isinstance(proof, Mapping) and proof.get("cryptosuite") == "ecdsa-sd-2023"
+        for proof in as_list(credential.get("proof"))
+    )
 
 
 def _ldp_vc(answer: Answer, query: CredentialQuery, presentation: Any) -> None:
