@@ -213,9 +213,8 @@ def check_answer(
                 check("presentation", "error", f"{query.format} answers cannot be checked yet")
             )
             continue
-        for presentation in presentations[:1] if len(presentations) > 1 else presentations:
-            checker(answer, query, presentation)
-        if len(presentations) > 1:
+        checker(answer, query, presentations[0])
+        if len(presentations) > 1:  # credex's queries never set `multiple` (§6.1)
             answer.fail("query", f"'{query_id}' did not ask for several credentials")
     options = required_options(dcql_query, list(queries))
     if not all(any(set(option) <= answer.answered for option in entry) for entry in options):
