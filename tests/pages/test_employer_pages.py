@@ -228,3 +228,38 @@ def test_a_revoked_component_reads_the_same_on_the_page_and_in_the_wallet_api(
     assert wallet["status_words"] == "Component 'IP basics' was revoked"
     assert "http" not in page.locator(".verdict__sentence").first.inner_text()
     no_horizontal_scroll(page)
+
+
+def test_the_verify_page_has_one_drop_zone_and_a_camera_scanner(
+    live_server: LiveServer, page: Any
+) -> None:
+    watch = Watch(page)
+    page.goto(f"{live_server.url}/verify")
+    zone = page.locator("[data-dropzone]")
+    assert (
+        zone.get_by_label("Paste the credential (JSON or VC-JWT) or its web address").count() == 1
+    )
+    assert zone.get_by_label("Or choose a file").count() == 1
+    scanner = page.get_by_role("button", name="Scan a QR code with the camera")
+    fallback = page.locator(".scan__status")
+    # Where the browser has BarcodeDetector the button shows; elsewhere a plain message does.
+    assert scanner.is_visible() or "cannot read QR codes here" in fallback.inner_text()
+    # A dropped link lands in the box, and the box takes an address: it is fetched and checked.
+    page.evaluate(
+        """() => {
+            const data = new DataTransfer();
+            data.setData('text/plain', location.origin + '/credentials/unknown');
+            document.querySelector('[data-dropzone]').dispatchEvent(
+                new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true}));
+        }"""
+    )
+    box = page.get_by_label("Paste the credential (JSON or VC-JWT) or its web address")
+    assert box.input_value() == f"{live_server.url}/credentials/unknown"
+    page.get_by_role("button", name="Verify", exact=True).click()
+    sentence = page.locator(".verdict__sentence").first.inner_text()
+    assert "Not a credential we can read: the credential could not be retrieved" in sentence
+    assert "/credentials/unknown" not in sentence  # never the raw address
+    for width in (390, 360):
+        page.set_viewport_size({"width": width, "height": 800})
+        no_horizontal_scroll(page)
+    watch.assert_clean(live_server.url)
