@@ -5,14 +5,16 @@ learner's consent to show their name; a private credential's address; each plain
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
-from credex.db.models import Credential
+from credex.db.models import Credential, OutboxMessage
 from tests.api.test_issuance_support import Tenant, make_tenant
 from tests.api.test_stacking_support import (
     create_rule,
@@ -263,3 +265,36 @@ def test_the_verify_page_has_one_drop_zone_and_a_camera_scanner(
         page.set_viewport_size({"width": width, "height": 800})
         no_horizontal_scroll(page)
     watch.assert_clean(live_server.url)
+
+
+def test_the_learner_consents_to_show_their_name_with_the_keyboard(
+    live_server: LiveServer, tenant: Tenant, phone_page: Any
+) -> None:
+    issued = issue(live_server, tenant, public=True)
+    page = phone_page
+    page.goto(f"{live_server.url}/wallet")
+    page.get_by_label("E-mail address").fill("ana@example.org")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Check your e-mail").wait_for()
+    with live_server.database.unit_of_work() as session:
+        body = session.scalars(select(OutboxMessage)).one().body
+    link = re.search(rf"{re.escape(live_server.url)}/wallet/signin/\S+", body)
+    assert link
+    page.goto(link.group(0))
+    page.get_by_role("button", name="Sign in to my wallet").click()
+    page.get_by_role("heading", name="My wallet").wait_for()
+    page.goto(f"{live_server.url}/wallet/credentials/{issued['id']}")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "f-show-name":
+            break
+    assert page.evaluate("document.activeElement.id") == "f-show-name"
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Save name choice"
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.get_by_label("Show my name on the public page").is_checked()
+    no_horizontal_scroll(page)
+    page.goto(f"{live_server.url}/credentials/{issued['id']}")
+    assert page.locator(".earner").inner_text() == "Ana Silva"
