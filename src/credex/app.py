@@ -27,6 +27,7 @@ from credex.learners.router import router as learners_router
 from credex.logging import configure_logging
 from credex.middleware import RequestContextMiddleware
 from credex.oid4vci.install import install_oid4vci
+from credex.oid4vp.router import router as oid4vp_router
 from credex.ops.router import router as ops_router
 from credex.problems import PROBLEM_JSON, install_problem_handlers
 from credex.request_guard import RequestGuardMiddleware
@@ -42,6 +43,7 @@ from credex.web.admin_competencies import router as admin_competencies_page_rout
 from credex.web.admin_frameworks import router as admin_frameworks_page_router
 from credex.web.public_frameworks import router as public_frameworks_page_router
 from credex.web.security_headers import HtmlSecurityHeadersMiddleware
+from credex.web.verify_ask import router as verify_ask_page_router
 
 _PROBLEM: dict[str, Any] = {
     "content": {PROBLEM_JSON: {}},
@@ -112,4 +114,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_wallet(app)
     install_oid4vci(app)
     install_job_worker(app)
+    app.include_router(oid4vp_router)
+    app.include_router(verify_ask_page_router)
     return app

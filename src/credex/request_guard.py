@@ -32,6 +32,8 @@ PUBLIC_PATHS = (
     "/api/v1/signin",
     "/wallet/signin",
     "/admin/login",
+    "/api/v1/presentation-requests",
+    "/oid4vp",
 )
 CREDENTIAL_COOKIES = (b"credex_session=", b"credex_wallet=")
 PARSING_ERROR = "https://www.w3.org/TR/vc-data-model#PARSING_ERROR"

@@ -83,7 +83,7 @@ def test_a_credential_of_this_service_verifies_without_any_network(
     assert summary["issuer"]["trust"]["status"] == "this-service"
     assert "Matera Heritage School" in summary["issuer"]["trust"]["label"]
     assert summary["achievement"]["name"] == "Digital storytelling"
-    assert summary["status"]["state"] == "no status information"
+    assert summary["status"]["state"] == "no_status"
 
 
 def test_a_tampered_credential_is_a_200_with_a_failing_report(

@@ -90,7 +90,7 @@ def test_the_public_page_shows_the_live_result_a_qr_code_and_sharing_tags(
     assert response.headers["content-type"].startswith("text/html")
     html = response.text
     assert "<h1>Digital storytelling for cultural heritage</h1>" in html
-    assert "Verified</h2>" in html
+    assert "Verified</h3>" in html
     assert "Registered with this service" in html
     assert "Level 4" in html
     assert f'<meta property="og:url" content="{page_url}">' in html
@@ -111,8 +111,8 @@ def test_the_public_page_of_a_revoked_credential_says_so(
         f"/api/v1/credentials/{public['id']}/revoke", json={"reason": "x"}, headers=tenant.headers
     )
     html = client.get(f"/credentials/{public['id']}", headers=HTML).text
-    assert "Not verified</h2>" in html
-    assert "Revoked" in html
+    assert "Not verified</h3>" in html
+    assert "Status: Revoked</h2>" in html
 
 
 def test_a_forgery_naming_a_known_issuer_gets_no_trust_badge(
@@ -129,7 +129,7 @@ def test_a_forgery_naming_a_known_issuer_gets_no_trust_badge(
 def test_page_data_of_a_jwt_credential(client: TestClient, tenant: Tenant) -> None:
     public: dict[str, Any] = issue(client, tenant, public=True, format="jwt")
     html = client.get(f"/credentials/{public['id']}", headers=HTML).text
-    assert "Verified</h2>" in html
+    assert "Verified</h3>" in html
     assert f'download="credential-{public["id"]}.jwt"' in html
 
 

@@ -88,8 +88,9 @@ def test_a_changed_component_fails_and_is_named(signer: Ed25519Signer) -> None:
     check = components_check(report)
     assert check.outcome == "failed"
     assert check.required
-    assert COMPONENT_ID in check.detail
-    assert "digest does not match" in check.detail
+    assert check.detail == (
+        "Component 'Digital storytelling' was changed after the stacked credential was issued"
+    )
     assert not report.verified
 
 
@@ -100,7 +101,7 @@ def test_a_component_with_a_bad_signature_fails_and_is_named(signer: Ed25519Sign
     report = verify_credential(stacked(signer, parts), documents=parts, now=NOW)
     check = components_check(report)
     assert check.outcome == "failed"
-    assert check.detail.startswith(f"component(s) not valid: {COMPONENT_ID}: ")
+    assert check.detail == "Component 'Digital storytelling' was changed after it was issued"
     assert report.check("proof") is not None
     assert report.check("proof").outcome == "passed"
 

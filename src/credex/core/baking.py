@@ -138,7 +138,7 @@ def _classify(text: str, *, ob3: bool, image_format: ImageFormat) -> Baked:
         try:
             value = loads_strict(token)
         except ValueError as exc:
-            raise ParsingError(f"baked JSON is malformed: {exc}") from exc
+            raise ParsingError("the JSON inside the image is malformed") from exc
         if not isinstance(value, dict):
             raise ParsingError("baked JSON is not an object")
         return Baked("ob3-json" if ob3 else "ob2-assertion", value, image_format)

@@ -67,9 +67,18 @@ def list_credentials(
 
 
 def revoke_credential(
-    session: Session, principal: Principal, credential_id: uuid.UUID, reason: str, *, actor: str
+    session: Session,
+    principal: Principal,
+    credential_id: uuid.UUID,
+    reason: str,
+    *,
+    actor: str,
+    public_reason: str | None = None,
 ) -> Credential:
-    """Final: the list bit is set and stays set; a second revocation is a 409."""
+    """Final: the list bit is set and stays set; a second revocation is a 409.
+
+    `reason` is internal; `public_reason`, when given, is shown to verifiers beside the date.
+    """
     credential = _for_change(session, principal, credential_id)
     if credential.status == "revoked":
         raise Conflict(f"credential {credential_id} is already revoked; revocation is final")
@@ -77,6 +86,7 @@ def revoke_credential(
     credential.status = "revoked"
     credential.revoked_at = now
     credential.revocation_reason = reason
+    credential.revocation_public_reason = public_reason or None
     status_lists.mark_changed(session, credential.status_list_id)
     if credential.token_list_id is not None:
         status_lists.mark_changed(session, credential.token_list_id)

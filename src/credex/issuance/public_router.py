@@ -3,7 +3,9 @@
 JSON for machines (`application/vc+ld+json` for Data Integrity credentials, `text/plain` for a
 VC-JWT, as OB 3.0 §"Document Format" recommends for web resources); browsers asking for HTML get
 the human page from `credex.web.credential_page.render_credential_page`.
-Private or unknown credentials are 404 alike.
+Private or unknown credentials are 404 alike: problem+json for machines, and for browsers (the
+address is printed on the PDF certificate) a page saying the credential is private or unknown,
+with a form to verify the file the learner gave instead.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from fastapi import APIRouter, Header, Request, Response
 from credex.deps import SessionDep
 from credex.errors import CredexError, NotFound
 from credex.issuance.service import public_credential
-from credex.web.credential_page import render_credential_page
+from credex.web.credential_page import private_credential_page, render_credential_page
 from credex.web.negotiation import VARY_ACCEPT, prefers_html
 
 VC_LD_JSON = "application/vc+ld+json"
@@ -46,12 +48,14 @@ def public_credential_document(
 ) -> Any:
     credential = public_credential(session, credential_id)
     if credential is None:
+        if prefers_html(accept or ""):
+            return private_credential_page(request)
         raise NotFound(f"no public credential {credential_id}")
     if prefers_html(accept or ""):
         render = _page_renderer()
         if render is None:
             raise NotAcceptable("the HTML page is not available yet; ask for JSON")
-        page = render(request, credential)
+        page = render(request, credential, show_name=credential.show_name)
         page.headers.update(VARY_ACCEPT)  # the same address also serves the JSON
         return page
     media_type = JWT_TEXT if credential.format == "jwt" else VC_LD_JSON

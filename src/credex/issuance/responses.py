@@ -58,6 +58,7 @@ def to_read(credential: Credential, base_url: str) -> CredentialRead:
             else None
         ),
         token_status_index=credential.token_index,
+        revocation_public_reason=credential.revocation_public_reason,
     )
 
 

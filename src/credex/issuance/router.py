@@ -114,7 +114,12 @@ def revoke(
     settings: SettingsDep,
 ) -> CredentialRead:
     credential = lifecycle.revoke_credential(
-        session, principal, credential_id, data.reason, actor=actor_label(principal)
+        session,
+        principal,
+        credential_id,
+        data.reason,
+        actor=actor_label(principal),
+        public_reason=data.public_reason,
     )
     return to_read(credential, settings.base_url)
 

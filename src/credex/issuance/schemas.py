@@ -171,6 +171,7 @@ class CredentialRead(BaseModel):
         default=None, description="the SD-JWT VC form's IETF Token Status List (statuslist+jwt)"
     )
     token_status_index: int | None = None
+    revocation_public_reason: str | None = None
 
 
 class CredentialDetailRead(CredentialRead):
@@ -182,6 +183,11 @@ class RevokeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: Annotated[str, _text(1000)]
+    public_reason: Annotated[str, _text(1000)] | None = Field(
+        default=None,
+        description="shown to anyone verifying the credential: 'Revoked by <issuer> on <date>: "
+        "<public_reason>'; `reason` stays internal",
+    )
 
 
 class VisibilityIn(BaseModel):

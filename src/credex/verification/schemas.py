@@ -104,6 +104,11 @@ class VerificationRead(BaseModel):
     credential: dict[str, Any] | None = Field(
         default=None, description="summary: issuer (with trust), learner, achievement, EQF, ..."
     )
+    standing: dict[str, str] | None = Field(
+        default=None,
+        description="the credential's status in plain words, the same the wallet and the "
+        "credential page give: {state, label, words}",
+    )
     endorsements: list[VerificationRead] = Field(default_factory=list)
     holder: str | None = None
     credentials: list[VerificationRead] | None = None

@@ -31,6 +31,8 @@ from credex.verification.addresses import AddressPolicy
 from credex.verification.documents import VerificationDocuments
 from credex.verification.fetcher import FetchError, GuardedFetcher
 from credex.verification.repository import public_credential_content
+from credex.verification.sd_jwt_vc import SdJwtChecker, looks_like_sd_jwt, sd_jwt_summary
+from credex.verification.standing import standing_of_report
 from credex.verification.trust import TrustResolver
 
 InputKind = Literal["credential", "jwt", "url", "file", "presentation"]
@@ -55,6 +57,27 @@ def is_presentation(value: Any) -> bool:
         return False
     types = value.get("type")
     return "VerifiablePresentation" in (types if isinstance(types, list) else [types])
+
+
+def _mark_suspended(checks: list[dict[str, Any]]) -> None:
+    """The status check fails for a credential its issuer suspended (the record says so)."""
+    detail = "suspended by its issuer (this service's record)"
+    for check in checks:
+        if check["id"] == "status":
+            check.update(outcome="failed", detail=detail, required=True)
+            return
+    checks.append({"id": "status", "outcome": "failed", "detail": detail, "required": True})
+
+
+def _text_of(payload: Payload) -> str | None:
+    if isinstance(payload, str):
+        return payload
+    if isinstance(payload, bytes) and len(payload) < 1_000_000:
+        try:
+            return payload.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return None
 
 
 def _json_object(payload: Payload) -> dict[str, Any] | None:
@@ -98,11 +121,17 @@ class Verifier:
             payload, problem = self._retrieve(str(submission.data))
         if payload is None:
             report = VerificationReport()
-            report.add("format", "error", f"the credential could not be retrieved: {problem}")
+            report.add("format", "error", str(problem))
             result = self.credential_result(report)
         else:
             presentation = _json_object(payload)
-            if is_presentation(presentation):
+            text = _text_of(payload)
+            if text is not None and looks_like_sd_jwt(text):
+                report, _claims = self.sd_jwt.check(
+                    text, nonce=submission.challenge, audience=submission.domain
+                )
+                result = self.credential_result(report)
+            elif is_presentation(presentation):
                 result = self.presentation_result(
                     verify_presentation(
                         presentation,
@@ -119,6 +148,10 @@ class Verifier:
         result["checked_at"] = checked_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         return result
 
+    @property
+    def sd_jwt(self) -> SdJwtChecker:
+        return SdJwtChecker(self)
+
     def run(self, payload: Payload, *, email: str | None = None) -> VerificationReport:
         return verify_credential(
             payload, self.documents, self.now, email=email, trusted_issuer=self.trust
@@ -129,31 +162,58 @@ class Verifier:
         own = self._own_credential.match(url)
         if own and self.session is not None:
             try:
-                credential_id = uuid.UUID(own.group(1))
+                content = public_credential_content(self.session, uuid.UUID(own.group(1)))
             except ValueError:
-                return None, "there is no public credential at this address"
-            content = public_credential_content(self.session, credential_id)
+                content = None
             if content is None:
                 return None, "there is no public credential at this address"
             return content, None
         if self.fetcher is None:
-            return None, "URLs are not fetched when verifying offline"
+            return None, "web addresses are not fetched when verifying offline"
         try:
             return self.fetcher.fetch(url).content, None
-        except FetchError as exc:
-            return None, str(exc)
+        except FetchError as exc:  # its message names the URL: say what happened instead
+            return None, _fetch_problem(url, exc)
 
     def credential_result(self, report: VerificationReport) -> dict[str, Any]:
         body = report.to_dict()
-        summary = summarize_credential(report.credential) if report.credential else None
+        summary = None
+        if report.credential:
+            summary = (
+                sd_jwt_summary(report.credential)
+                if report.format == "sd-jwt"
+                else summarize_credential(report.credential)
+            )
+        issuer_name = summary["issuer"]["name"] if summary else None
+        checks = body["checks"]
+        standing = standing_of_report(checks, issuer_name)
+        if standing.state in ("revoked", "active", "no_status") and summary is not None:
+            record = self._revocation(summary["id"])
+            if record and record["suspended"] and standing.state != "revoked":
+                _mark_suspended(checks)
+                body["verified"] = False
+            standing = standing_of_report(checks, issuer_name, record)
         if summary is not None:
             summary["issuer"]["trust"] = self.trust.trust(summary["issuer"]["id"]).to_dict()
-            summary["status"] = status_summary(report)
+            summary["status"] = standing.to_dict()
         body["credential"] = summary
+        body["standing"] = standing.to_dict()
         body["endorsements"] = [
             self.credential_result(nested) for nested in report.nested.get("endorsements", [])
         ]
         return body
+
+    def _revocation(self, credential_id: str | None) -> dict[str, Any] | None:
+        """When and why credex revoked one of its own credentials (the public reason only)."""
+        own = self._own_credential.match(credential_id or "")
+        if own is None or self.session is None:
+            return None
+        from credex.issuance.revocations import public_revocation
+
+        try:
+            return public_revocation(self.session, uuid.UUID(own.group(1)))
+        except ValueError:
+            return None
 
     def presentation_result(self, report: PresentationReport) -> dict[str, Any]:
         body = report.to_dict()
@@ -162,21 +222,12 @@ class Verifier:
         return body
 
 
-def status_summary(report: VerificationReport) -> dict[str, str]:
-    """The credential's standing in words: active, revoked, suspended, expired, not yet valid."""
-    validity = report.check("validity")
-    status = report.check("status")
-    if status is not None and status.outcome == "failed":
-        state = status.detail.split(":", 1)[0].split()[0]
-        return {"state": state, "detail": status.detail}
-    if validity is not None and validity.outcome == "failed":
-        state = "expired" if validity.detail.startswith("expired") else "not yet valid"
-        return {"state": state, "detail": validity.detail}
-    if status is not None and status.outcome == "error":
-        return {"state": "unknown", "detail": status.detail}
-    if status is None or status.outcome == "skipped":
-        return {"state": "no status information", "detail": "the issuer publishes no status"}
-    return {"state": "active", "detail": status.detail}
+def _fetch_problem(url: str, exc: FetchError) -> str:
+    if not url.startswith(("https://", "http://")):
+        return "only http and https addresses are fetched"
+    if exc.status is not None:
+        return f"the credential could not be retrieved (HTTP {exc.status})"
+    return "the credential could not be retrieved from that address"
 
 
 def verify_submission(

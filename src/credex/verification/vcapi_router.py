@@ -8,13 +8,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
 from credex.core.strict_json import loads_strict
 from credex.core.verification import verify_presentation
 from credex.deps import IssuerPrincipal, ReadSessionDep, SessionDep, SettingsDep
 from credex.problems import PROBLEM_JSON
+from credex.settings import Settings
 from credex.verification import service
 from credex.verification.ratelimit import VerificationRateLimit
+from credex.verification.sd_jwt_vc import looks_like_sd_jwt
 from credex.verification.submission import read_limited_body
 from credex.verification.vcapi import (
     CheckSelection,
@@ -103,7 +106,26 @@ def verify_credential(
         )
     _opts, selection = _options(body)
     verifier = service.Verifier(session, settings, service.make_fetcher(settings))
-    report = verifier.run(credential)
+    if looks_like_sd_jwt(credential):  # an SD-JWT VC (draft-ietf-oauth-sd-jwt-vc)
+        report, _claims = verifier.sd_jwt.check(str(credential))
+    else:
+        report = verifier.run(credential)
+    verdict = credential_verdict(report, selection)
+    return _answer(verdict, {"report": verifier.credential_result(report)})
+
+
+def _sd_jwt_presentation(
+    presentation: str, body: dict[str, Any], session: Session, settings: Settings
+) -> JSONResponse:
+    """An SD-JWT+KB: the KB-JWT must be there, with the `challenge` and `domain` asked for."""
+    options, selection = _options(body)
+    verifier = service.Verifier(session, settings, service.make_fetcher(settings))
+    report, _claims = verifier.sd_jwt.check(
+        presentation,
+        nonce=options.get("challenge"),
+        audience=options.get("domain"),
+        require_key_binding=True,
+    )
     verdict = credential_verdict(report, selection)
     return _answer(verdict, {"report": verifier.credential_result(report)})
 
@@ -114,6 +136,8 @@ def verify_presentation_route(
 ) -> JSONResponse:
     """200 `{"verified": true}` when the presentation and every credential in it verify."""
     presentation = body.get("verifiablePresentation")
+    if looks_like_sd_jwt(presentation):
+        return _sd_jwt_presentation(str(presentation), body, session, settings)
     if not isinstance(presentation, dict):
         raise _malformed(
             "'verifiablePresentation' must be a presentation object", "/verifiablePresentation"

@@ -18,7 +18,7 @@ from credex.errors import NotFound
 from credex.issuance.document import credential_url
 from credex.wallet import badge_image
 from credex.wallet.certificate import CertificateFacts, certificate_pdf
-from credex.wallet.facts import achievement_facts, learner_display_name, live_status
+from credex.wallet.facts import achievement_facts, entry_standing, learner_display_name
 from credex.wallet.repository import WalletEntry
 
 JSON_MEDIA_TYPE = "application/vc+ld+json"
@@ -66,13 +66,8 @@ def certificate_file(entry: WalletEntry, base_url: str, now: datetime) -> Creden
     credential, achievement = entry.credential, entry.achievement
     url = credential_url(credential.id, base_url)
     facts = achievement_facts(achievement)
-    status = live_status(credential, now)
-    note = {
-        "revoked": "This credential has been REVOKED by its issuer.",
-        "suspended": "This credential is SUSPENDED by its issuer.",
-        "expired": "This credential has EXPIRED.",
-        "not_yet_valid": "This credential is not valid yet.",
-    }.get(status)
+    standing = entry_standing(entry, now)
+    note = None if standing.good else f"{standing.words}."
     document = document_file(credential)
     pdf = certificate_pdf(
         CertificateFacts(

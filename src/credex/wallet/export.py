@@ -99,7 +99,7 @@ def _credential_record(
         "id": str(credential.id),
         "url": credential_url(credential.id, base_url),
         "format": credential.format,
-        "status": live_status(credential, now),
+        "status": live_status(entry, now),
         "achievement": facts.title,
         "issuer": entry.issuer.name,
         "eqf_level": achievement.eqf_level,

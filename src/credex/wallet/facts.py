@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from credex.db.models import Achievement, Credential, Learner
+from credex.db.models import Achievement, Learner
+from credex.verification.standing import Standing, standing_of_row
+from credex.wallet.repository import WalletEntry
 from credex.wallet.schemas import LiveStatus
 from credex.web.templating import localized
 
@@ -44,15 +46,25 @@ def achievement_facts(achievement: Achievement) -> AchievementFacts:
     )
 
 
-def live_status(credential: Credential, now: datetime) -> LiveStatus:
-    """What a verifier would conclude today: revocation first, then the validity period."""
-    if credential.status in ("revoked", "suspended"):
-        return "revoked" if credential.status == "revoked" else "suspended"
-    if credential.valid_until is not None and credential.valid_until <= now:
-        return "expired"
-    if credential.valid_from > now:
-        return "not_yet_valid"
-    return "active"
+def entry_standing(entry: WalletEntry, now: datetime) -> Standing:
+    """What a verifier would conclude today, in the words the credential page uses too:
+    revocation first, then a revoked component, then the validity period."""
+    credential = entry.credential
+    return standing_of_row(
+        revoked_at=(credential.revoked_at or now) if credential.status == "revoked" else None,
+        public_reason=credential.revocation_public_reason,
+        suspended=credential.status == "suspended",
+        issuer_name=entry.issuer.name,
+        revoked_components=entry.revoked_components,
+        valid_from=credential.valid_from,
+        valid_until=credential.valid_until,
+        now=now,
+    )
+
+
+def live_status(entry: WalletEntry, now: datetime) -> LiveStatus:
+    state = entry_standing(entry, now).state
+    return state if state != "no_status" else "active"  # type: ignore[return-value]
 
 
 def learner_display_name(learner: Learner) -> str:

@@ -13,10 +13,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, false, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from credex.auth.principal import Principal
-from credex.db.models import Achievement, Credential, Issuer, Learner, ShareLink
+from credex.db.models import (
+    Achievement,
+    Award,
+    AwardComponent,
+    Credential,
+    Issuer,
+    Learner,
+    ShareLink,
+)
+from credex.web.templating import localized
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,8 @@ class WalletEntry:
     achievement: Achievement
     issuer: Issuer
     learner: Learner
+    # Names of the components of a stacked credential that their issuer has since revoked.
+    revoked_components: tuple[str, ...] = ()
 
 
 def person_email(principal: Principal) -> str | None:
@@ -72,7 +83,31 @@ def entries(session: Session, credentials: Sequence[Credential]) -> list[WalletE
         .where(Credential.id.in_([credential.id for credential in credentials]))
     ).all()
     related = {row[0]: (row[1], row[2], row[3]) for row in rows}
-    return [WalletEntry(credential, *related[credential.id]) for credential in credentials]
+    revoked = revoked_components(session, [credential.id for credential in credentials])
+    return [
+        WalletEntry(credential, *related[credential.id], tuple(revoked.get(credential.id, ())))
+        for credential in credentials
+    ]
+
+
+def revoked_components(
+    session: Session, credential_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[str]]:
+    """For each stacked credential, the achievement names of its revoked components (one query)."""
+    component = aliased(Credential)
+    rows = session.execute(
+        select(Award.credential_id, Achievement.name, Achievement.language)
+        .join(AwardComponent, AwardComponent.award_id == Award.id)
+        .join(component, component.id == AwardComponent.credential_id)
+        .join(Achievement, Achievement.id == component.achievement_id)
+        .where(Award.credential_id.in_(credential_ids), component.status == "revoked")
+        .order_by(Award.credential_id, AwardComponent.position)
+    ).all()
+    found: dict[uuid.UUID, list[str]] = {}
+    for stacked_id, name, language in rows:
+        if stacked_id is not None:
+            found.setdefault(stacked_id, []).append(localized(name, language) or "Achievement")
+    return found
 
 
 def all_credentials(session: Session, principal: Principal) -> Sequence[Credential]:

@@ -96,7 +96,7 @@ def set_visibility(
     principal: LearnerPrincipal,
     settings: SettingsDep,
 ) -> WalletCredentialRead:
-    sharing.set_public(session, principal, credential_id, data.public)
+    sharing.set_public(session, principal, credential_id, data.public, data.show_name)
     entry = service.get_entry(session, principal, credential_id)
     return service.to_read(entry, settings.base_url, utcnow())
 

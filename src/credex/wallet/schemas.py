@@ -8,7 +8,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-LiveStatus = Literal["active", "suspended", "revoked", "expired", "not_yet_valid"]
+LiveStatus = Literal[
+    "active", "suspended", "revoked", "expired", "not_yet_valid", "component_revoked"
+]
 FileKind = Literal["json", "jwt", "png", "svg", "pdf"]
 
 
@@ -32,7 +34,14 @@ class WalletCredentialRead(BaseModel):
     url: str
     format: Literal["ldp", "jwt"]
     status: LiveStatus = Field(description="live: revocation and validity dates as of now")
+    status_words: str = Field(
+        default="Valid",
+        description="the status in plain words, as the credential page and POST /verify say it",
+    )
     public: bool
+    show_name: bool = Field(
+        default=False, description="the learner agreed to show their name on the public page"
+    )
     achievement: AchievementSummary
     issuer: IssuerSummary
     learner_name: str | None
@@ -51,6 +60,10 @@ class VisibilityUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     public: bool
+    show_name: bool | None = Field(
+        default=None,
+        description="show the learner's name on the public page (null: leave unchanged)",
+    )
 
 
 class ShareLinkCreate(BaseModel):
@@ -59,6 +72,9 @@ class ShareLinkCreate(BaseModel):
     label: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     expires_in_days: int | None = Field(
         default=30, ge=1, le=3650, description="null: never expires (until revoked)"
+    )
+    show_name: bool = Field(
+        default=False, description="show the learner's name on the page this link opens"
     )
 
 
@@ -75,6 +91,7 @@ class ShareLinkRead(BaseModel):
     last_opened_at: datetime | None
     open_count: int
     active: bool
+    show_name: bool = False
 
 
 class ShareLinkCreated(ShareLinkRead):

@@ -21,7 +21,7 @@ from credex.settings import Settings
 from credex.wallet import export, repository
 from credex.wallet import import_ as imports
 from credex.wallet.artifacts import CredentialFile, file_of_kind
-from credex.wallet.facts import achievement_facts, as_float, live_status
+from credex.wallet.facts import achievement_facts, as_float, entry_standing, live_status
 from credex.wallet.repository import WalletEntry
 from credex.wallet.schemas import AchievementSummary, WalletCredentialRead
 from credex.wallet.sharing import linkedin_add_url
@@ -111,8 +111,10 @@ def to_read(entry: WalletEntry, base_url: str, now: datetime) -> WalletCredentia
         id=credential.id,
         url=credential_url(credential.id, base_url),
         format="jwt" if credential.format == "jwt" else "ldp",
-        status=live_status(credential, now),
+        status=live_status(entry, now),
+        status_words=entry_standing(entry, now).words,
         public=credential.public,
+        show_name=credential.show_name,
         achievement=AchievementSummary(
             id=achievement.id,
             name=facts.title,

@@ -41,14 +41,15 @@ def shared_credential(
     session: SessionDep,
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
-    credential = open_share_link(session, token)
+    opened = open_share_link(session, token)
     wants_html = prefers_html(accept or "")
-    if credential is None:
+    if opened is None:
         if wants_html:
             raise PageError(404, "Link not available", UNAVAILABLE)
         raise NotFound(UNAVAILABLE)
+    credential, link = opened
     if wants_html:
-        page = render_credential_page(request, credential, session)
+        page = render_credential_page(request, credential, session, show_name=link.show_name)
         page.headers.update(PRIVATE_HEADERS)
         return page
     media_type = JWT_TEXT if credential.format == "jwt" else VC_LD_JSON

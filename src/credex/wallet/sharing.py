@@ -59,10 +59,17 @@ def _own_credential(
 
 
 def set_public(
-    session: Session, principal: Principal, credential_id: uuid.UUID, public: bool
+    session: Session,
+    principal: Principal,
+    credential_id: uuid.UUID,
+    public: bool,
+    show_name: bool | None = None,
 ) -> Credential:
-    """Turn the public page on or off; the issuer's audit log records the change."""
+    """Turn the public page on or off, and the learner's name on it (None: unchanged);
+    the issuer's audit log records a change of visibility."""
     credential = _own_credential(session, principal, credential_id, for_update=True)
+    if show_name is not None:
+        credential.show_name = show_name
     if credential.public != public:
         credential.public = public
         audit.record(
@@ -92,6 +99,7 @@ def create_share_link(
         created_at=now,
         expires_at=now + timedelta(days=data.expires_in_days) if data.expires_in_days else None,
         open_count=0,
+        show_name=data.show_name,
     )
     session.add(link)
     session.flush()
@@ -125,8 +133,8 @@ def revoke_share_link(
     return link
 
 
-def open_share_link(session: Session, token: str) -> Credential | None:
-    """The credential a live share link points at (counting the visit), else None."""
+def open_share_link(session: Session, token: str) -> tuple[Credential, ShareLink] | None:
+    """The credential a live share link points at, and the link (counting the visit)."""
     if not token or len(token) > 100:
         return None
     now = utcnow()
@@ -140,7 +148,7 @@ def open_share_link(session: Session, token: str) -> Credential | None:
     link, credential = row
     link.open_count = ShareLink.open_count + 1  # in SQL: concurrent openings all count
     link.last_opened_at = now
-    return credential
+    return credential, link
 
 
 def linkedin_add_url(entry: WalletEntry, base_url: str) -> str:

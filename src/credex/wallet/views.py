@@ -23,6 +23,7 @@ def share_link_read(link: ShareLink, now: datetime) -> ShareLinkRead:
         last_opened_at=link.last_opened_at,
         open_count=link.open_count,
         active=is_active(link, now),
+        show_name=link.show_name,
     )
 
 

@@ -54,13 +54,16 @@ def _verdict(result: dict[str, Any]) -> dict[str, str]:
             "title": "Verified",
             "sentence": f"This {what} is genuine and currently valid{note}.",
         }
+    standing = result.get("standing")
     blocking = next(
         (c for c in checks if c["outcome"] in ("failed", "error")),
         None,
     )
     reason = f" {blocking['label']}: {blocking['detail'].rstrip('.')}." if blocking else ""
+    if standing and result.get("format") != "presentation":
+        reason = f" {standing['words'].rstrip('.')}."
     if blocking is None and result.get("credentials"):
-        reason = " one of the credentials it contains did not verify."
+        reason = " One of the credentials it contains did not verify."
     return {
         "state": "bad",
         "icon": "✖",
@@ -84,7 +87,7 @@ def result_view(result: dict[str, Any]) -> dict[str, Any]:
     if summary:
         trust = summary["issuer"]["trust"]
         view["trust"] = {"status": trust["status"], "words": TRUST_WORDS[trust["status"]]}
-        view["status"] = summary["status"]
+        view["status"] = result["standing"]
         view["proven"] = any(
             c["id"] == "proof" and c["outcome"] == "passed" for c in view["checks"]
         )
@@ -92,6 +95,11 @@ def result_view(result: dict[str, Any]) -> dict[str, Any]:
             # A forgery can name any issuer: never show a trusted badge it has not earned.
             view["trust"] = {"status": "unproven", "words": "Not proven by a valid signature"}
     return view
+
+
+def _is_address(text: str) -> bool:
+    stripped = text.strip()
+    return stripped.startswith(("https://", "http://")) and not any(c.isspace() for c in stripped)
 
 
 def _submission(form: SubmittedForm) -> tuple[service.Submission | None, FormErrors]:
@@ -112,6 +120,8 @@ def _submission(form: SubmittedForm) -> tuple[service.Submission | None, FormErr
         errors.general.append("Use one way at a time: paste, upload or web address.")
     elif url and not url.startswith(("https://", "http://")):
         errors.fields["url"] = "Enter a web address starting with https://"
+    elif document and _is_address(document):
+        url, document = document.strip(), ""  # one box takes pasted text or an address
     if errors:
         return None, errors
     if has_file and upload is not None:

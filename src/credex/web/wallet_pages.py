@@ -190,7 +190,10 @@ def change_visibility(
     learner: CheckedLearnerForm,
     form: SubmittedFormDep,
 ) -> Response:
-    sharing.set_public(session, learner.principal, credential_id, form.get("public") == "on")
+    show_name = form.get("show_name") == "on" if form.get("name_choice") else None
+    sharing.set_public(
+        session, learner.principal, credential_id, form.get("public") == "on", show_name
+    )
     return _back_to(credential_id, "visibility")
 
 
@@ -207,7 +210,9 @@ def new_share_link(
     days = form.get("expires_in_days")
     try:
         data = ShareLinkCreate(
-            label=form.get("label") or None, expires_in_days=int(days) if days.isdigit() else None
+            label=form.get("label") or None,
+            expires_in_days=int(days) if days.isdigit() else None,
+            show_name=form.get("show_name") == "on",
         )
     except ValidationError as exc:
         raise InvalidInput("choose a validity between 1 day and 10 years") from exc

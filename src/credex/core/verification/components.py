@@ -4,7 +4,9 @@ A stacked credential lists its components as VC DM 2.0 §5.3 `relatedResource` e
 `digestMultibase`). For each one the verifier was given (`documents`, keyed by the id URL) or
 can resolve: the digest must match the component as issued (§5.3: a mismatch MUST be an error)
 and a component that is a credential must itself verify: signature good, not revoked, not
-expired. A component that fails makes the check fail and names it. Components that cannot be
+expired. A component that fails makes the check fail and names it the way a person would
+("Component 'IP basics' was revoked": its achievement's name, never a raw URL when the
+component says what it is). Components that cannot be
 obtained (private, offline) leave the check undecided, as a warning: the stacked credential's
 own proof and status still stand on their own.
 """
@@ -22,6 +24,7 @@ from credex.core.jsonld import known_context_urls
 from credex.core.stacking.digest import component_bytes, digest_matches
 from credex.core.verification.context import MAX_DEPTH, VerifyContext
 from credex.core.verification.report import VerificationReport
+from credex.core.verification.summary import summarize_credential
 
 Verifier = Callable[[Any, VerifyContext], VerificationReport]
 _SRI_ALGORITHMS = {"sha256", "sha384", "sha512"}
@@ -43,10 +46,10 @@ def check_components(
         if outcome == "missing":
             missing.append(resource["id"])
         elif outcome is not None:
-            failed.append(f"{resource['id']}: {outcome}")
+            failed.append(outcome)
     total = len(resources)
     if failed:
-        report.add("components", "failed", "component(s) not valid: " + "; ".join(failed))
+        report.add("components", "failed", "; ".join(failed))
     elif missing:
         detail = (
             f"{total - len(missing)} of {total} component(s) verified; "
@@ -74,24 +77,52 @@ def _components(credential: dict[str, Any]) -> list[dict[str, Any]]:
 def _check_one(
     resource: dict[str, Any], ctx: VerifyContext, verify: Verifier, report: VerificationReport
 ) -> str | None:
-    """None when valid, "missing" when unavailable, else why the component is not valid."""
+    """None when valid, "missing" when unavailable, else a sentence naming the component."""
     document = _obtain(resource["id"], ctx)
     if document is None:
         return "missing"
-    if not _digests_match(resource, document):
-        return "its digest does not match the component supplied"
     credential = _as_credential(document)
+    name = _component_name(credential, resource["id"])
+    if not _digests_match(resource, document):
+        return f"Component '{name}' was changed after the stacked credential was issued"
     if credential is None:
         return None  # not a credential (an image, a document): the digest is all there is
     nested = verify(credential, ctx.deeper())
     report.nested.setdefault("components", []).append(nested)
     if not nested.verified:
-        reasons = [c.detail for c in nested.checks if c.required and c.outcome != "passed"]
-        return "; ".join(reasons[:2]) or "does not verify"
+        return f"Component '{name}' {_what_went_wrong(nested)}"
     found_id = (nested.credential or {}).get("id")
     if found_id is not None and found_id != resource["id"]:
-        return f"the document supplied is a different credential ({found_id})"
+        return f"Component '{name}' is a different credential from the one listed"
     return None
+
+
+def _what_went_wrong(nested: VerificationReport) -> str:
+    """The first reason a component does not count, in words (revoked before expired...)."""
+    failing = {c.id: c for c in nested.checks if c.required and c.outcome != "passed"}
+    if "format" in failing:
+        return "cannot be read"
+    if "proof" in failing:
+        return "was changed after it was issued"
+    status = failing.get("status")
+    if status is not None and status.outcome == "failed":
+        return "was suspended" if status.detail.startswith("suspended") else "was revoked"
+    validity = failing.get("validity")
+    if validity is not None and validity.outcome == "failed":
+        return "has expired" if validity.detail.startswith("expired") else "is not valid yet"
+    if "components" in failing:
+        return "has a component that is not valid"
+    first = next(iter(failing.values()), None)
+    return f"does not verify: {first.detail}" if first else "does not verify"
+
+
+def _component_name(credential: Any, fallback: str) -> str:
+    if isinstance(credential, dict):
+        summary = summarize_credential(credential)
+        name = summary["achievement"]["name"] or summary["name"]
+        if name:
+            return str(name)
+    return fallback
 
 
 def _obtain(url: str, ctx: VerifyContext) -> Any:

@@ -72,11 +72,11 @@ def _from_text(text: str) -> ParsedInput:
     try:
         value = loads_strict(stripped)
     except ValueError as exc:
-        raise ParsingError(f"input is not JSON or a Compact JWS: {exc}") from exc
+        raise ParsingError("it is neither JSON nor a signed token (VC-JWT or SD-JWT)") from exc
     if isinstance(value, str) and looks_like_jws(value):
         return ParsedInput(container="text", jwt=value)
     if not isinstance(value, dict):
-        raise ParsingError("a credential must be a JSON object")
+        raise ParsingError("it is JSON, but not a credential (a credential is a JSON object)")
     return _from_object(value, "json")
 
 

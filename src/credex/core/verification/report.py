@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Outcome = Literal["passed", "failed", "error", "skipped"]
-Format = Literal["ldp", "jwt", "unknown"]
+Format = Literal["ldp", "jwt", "sd-jwt", "unknown"]
 Container = Literal["json", "text", "png", "svg"]
 
 

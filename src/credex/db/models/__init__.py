@@ -19,6 +19,7 @@ from credex.db.models.oid4vci import (
     OAuthAccessToken,
     OAuthCode,
 )
+from credex.db.models.presentations import PresentationRequest
 from credex.db.models.renderings import CredentialRendering, IssuerSeal
 from credex.db.models.stacking import (
     Award,
@@ -61,6 +62,7 @@ __all__ = [
     "OAuthCode",
     "OutboxMessage",
     "PathwayShare",
+    "PresentationRequest",
     "RateLimitHit",
     "ShareLink",
     "StackingRule",

@@ -16,7 +16,15 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from credex.db.base import Base, Timestamps, UUIDPrimaryKey
@@ -58,6 +66,10 @@ class Credential(UUIDPrimaryKey, Timestamps, Base):
     token_list_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("status_lists.id"))
     token_index: Mapped[int | None]
     suspended_at: Mapped[datetime | None]
+    # What the issuer chose to tell verifiers; `revocation_reason` stays internal.
+    revocation_public_reason: Mapped[str | None] = mapped_column(Text)
+    # The learner's consent to show their name on the public page.
+    show_name: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     @property
     def document(self) -> dict[str, Any] | None:

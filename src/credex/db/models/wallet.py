@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from credex.db.base import Base, UUIDPrimaryKey, utcnow
@@ -59,6 +59,8 @@ class ShareLink(UUIDPrimaryKey, Base):
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     last_opened_at: Mapped[datetime | None]
+    # The learner's consent to show their name on the page this link opens.
+    show_name: Mapped[bool] = mapped_column(default=False, server_default=false())
     open_count: Mapped[int] = mapped_column(default=0)
 
 
