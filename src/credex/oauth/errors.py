@@ -9,7 +9,10 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from credex.throttling import count_failed_attempt
+
 NO_STORE = {"Cache-Control": "no-store"}
+GUESSES = frozenset({"invalid_grant", "invalid_token"})
 
 
 class OAuthError(Exception):
@@ -29,9 +32,19 @@ def invalid_token(description: str) -> OAuthError:
     return OAuthError("invalid_token", description, status=401)
 
 
-async def _handle(_request: Request, exc: Exception) -> JSONResponse:
+async def _handle(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, OAuthError)
     headers = dict(NO_STORE)
+    if exc.error in GUESSES:  # a wrong code or token counts against the client (throttling)
+        wait = await count_failed_attempt(request)
+        if wait is not None:
+            headers["Retry-After"] = str(wait)
+            description = f"too many failed attempts from this client; retry in {wait} s"
+            return JSONResponse(
+                {"error": "invalid_request", "error_description": description},
+                status_code=429,
+                headers=headers,
+            )
     if exc.status == 401:
         headers["WWW-Authenticate"] = f'Bearer error="{exc.error}"'
     return JSONResponse(
