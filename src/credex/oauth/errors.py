@@ -6,6 +6,8 @@ wallets branch on the `error` code, and the specifications fix both the codes an
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
@@ -13,6 +15,33 @@ from credex.throttling import count_failed_attempt
 
 NO_STORE = {"Cache-Control": "no-store"}
 GUESSES = frozenset({"invalid_grant", "invalid_token"})
+_OAUTH_ERROR: dict[str, Any] = {
+    "description": "OAuth 2.0 error (RFC 6749 §5.2): `error` and `error_description`",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "error": {"type": "string"},
+                    "error_description": {"type": "string"},
+                },
+                "required": ["error"],
+            }
+        },
+        # the request guard's answers (malformed JSON body) before a route runs
+        "application/problem+json": {},
+    },
+}
+# What these endpoints really answer, for the OpenAPI document (a 429 is OAuth-shaped after a
+# counted failure, a problem when the client was already blocked).
+OAUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _OAUTH_ERROR,
+    401: _OAUTH_ERROR,
+    429: {
+        "description": "too many failed attempts from this client (with Retry-After)",
+        "content": {"application/json": {}, "application/problem+json": {}},
+    },
+}
 
 
 class OAuthError(Exception):

@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 from credex.db.models import Issuer
 from credex.deps import ReadSessionDep, SettingsDep, in_unit_of_work
 from credex.errors import NotFound
-from credex.oauth.errors import NO_STORE, OAuthError
+from credex.oauth.errors import NO_STORE, OAUTH_RESPONSES, OAuthError
 from credex.oauth.grants import bearer_access_token
 from credex.oid4vci import credential, offers
 from credex.oid4vci.metadata import credential_issuer_metadata, service_issuer_metadata
 from credex.oid4vci.nonces import new_nonce
 
-router = APIRouter(tags=["OpenID4VCI"])
+router = APIRouter(tags=["OpenID4VCI"], responses=OAUTH_RESPONSES)
 
 
 def _metadata(session: Session, issuer_id: uuid.UUID, base_url: str) -> dict[str, Any]:
