@@ -2,8 +2,8 @@
 
 Pure ASGI, in front of every route. A body larger than the limit is refused with 413 as soon as
 its declared `Content-Length` or the bytes received so far exceed it, so it is never held in
-memory. Requests to the public routes (verification, sign-in), and requests that carry no
-credential at all (no `Authorization` header, no session cookie: they can only get a 401), get
+memory. Requests to the public routes (verification, sign-in, OpenID4VCI), and requests with no
+credentials at all (no `Authorization` header, no session cookie: they can only get a 401) get
 the smaller unauthenticated limit (`CREDEX_MAX_PUBLIC_BODY_BYTES`); the rest the general one
 (`CREDEX_MAX_BODY_BYTES`), which fits the largest upload (a 32 MiB batch).
 
@@ -34,6 +34,8 @@ PUBLIC_PATHS = (
     "/admin/login",
     "/api/v1/presentation-requests",
     "/oid4vp",
+    "/oauth",  # OpenID4VCI wallets: their bearer tokens are not credex API tokens
+    "/oid4vci",
 )
 CREDENTIAL_COOKIES = (b"credex_session=", b"credex_wallet=")
 PARSING_ERROR = "https://www.w3.org/TR/vc-data-model#PARSING_ERROR"

@@ -125,22 +125,30 @@ def install_throttling(app: FastAPI) -> None:
     app.add_exception_handler(Unauthorized, _count_failure)
 
 
+async def count_failed_attempt(request: Request) -> int | None:
+    """Count a failed token or code attempt of this client (in its own transaction, after the
+    request's); over the limit, block the client here and return the seconds to wait."""
+    settings = request.app.state.settings
+    database: Database = request.app.state.db
+    client = client_address(request)
+    window = settings.auth_failure_window_seconds
+
+    def record() -> tuple[int, int]:
+        with database.unit_of_work() as session:
+            return hit(session, f"auth-failure:{client}", window)
+
+    failures, retry_after = await run_in_threadpool(record)
+    if failures <= settings.auth_failures_per_client:
+        return None
+    request.app.state.auth_blocked.block(client, retry_after)
+    return retry_after
+
+
 async def _count_failure(request: Request, exc: Exception) -> JSONResponse:
     """A 401 for a presented token or code counts against the client; over the limit, 429."""
     assert isinstance(exc, CredexError)
-    presented = "authorization" in request.headers or request.url.path == SIGNIN_CODE_PATH
-    if presented:
-        settings = request.app.state.settings
-        database: Database = request.app.state.db
-        client = client_address(request)
-        window = settings.auth_failure_window_seconds
-
-        def record() -> tuple[int, int]:
-            with database.unit_of_work() as session:
-                return hit(session, f"auth-failure:{client}", window)
-
-        failures, retry_after = await run_in_threadpool(record)
-        if failures > settings.auth_failures_per_client:
-            request.app.state.auth_blocked.block(client, retry_after)
-            exc = _too_many_failures(retry_after)
+    if "authorization" in request.headers or request.url.path == SIGNIN_CODE_PATH:
+        wait = await count_failed_attempt(request)
+        if wait is not None:
+            exc = _too_many_failures(wait)
     return await credex_error_response(request, exc)

@@ -15,7 +15,10 @@ from tests.api.test_wallet_support import ANA, learner_headers
 from tests.core.test_work_limits import CREDENTIAL_POISONS, GOOD, presentation
 
 POISON = CREDENTIAL_POISONS["1,500 identical evidence items (68 KB)"]  # the issue: 4.2 s
-CPU_BOUND = 0.25  # seconds, client and server: JSON in and out, strict parsing, the refusal
+# Seconds of this process's CPU (client, server and any background task) for the whole request:
+# ~20 ms when quiet; the 50 ms refusal itself is measured in tests/core/test_work_limits.py.
+# The issue measured 4.2 s for the 1,500-item credential before the limits.
+CPU_BOUND = 0.5
 
 
 def timed_post(

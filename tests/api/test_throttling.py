@@ -119,3 +119,25 @@ def test_serve_trusts_proxy_headers_only_from_configured_addresses(
     default, configured = calls
     assert (default["proxy_headers"], default["forwarded_allow_ips"]) == (False, "")
     assert (configured["proxy_headers"], configured["forwarded_allow_ips"]) == (True, "10.0.0.5")
+
+
+def test_wrong_pre_authorized_codes_are_throttled_per_client(
+    clients: tuple[TestClient, ...],
+) -> None:
+    a, b, other = clients
+    guess = {
+        "grant_type": "urn:ietf:params:oauth:grant-type:pre-authorized_code",
+        "pre-authorized_code": "guessed-" + "c" * 40,
+    }
+    for client in (a, b, a):
+        wrong = client.post("/oauth/token", data=guess)
+        assert wrong.status_code == 400
+        assert wrong.json()["error"] == "invalid_grant"
+    refused = b.post("/oauth/token", data=guess)
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) >= 1
+    assert_throttled(b.post("/oauth/token", data=guess))  # now blocked before any look-up
+    late = a.post("/oauth/token", data=guess)  # the other process learns it from the count
+    assert (late.status_code, late.json()["error"]) == (429, "invalid_request")
+    assert_throttled(a.post("/oauth/token", data=guess))
+    assert other.post("/oauth/token", data=guess).status_code == 400

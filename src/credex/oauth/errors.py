@@ -6,24 +6,41 @@ wallets branch on the `error` code, and the specifications fix both the codes an
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-NO_STORE = {"Cache-Control": "no-store"}
+from credex.throttling import count_failed_attempt
 
-_OAUTH_ERROR_BODY = {
-    "application/json": {
-        "schema": {
-            "type": "object",
-            "properties": {"error": {"type": "string"}, "error_description": {"type": "string"}},
-            "required": ["error"],
-        }
-    }
+NO_STORE = {"Cache-Control": "no-store"}
+GUESSES = frozenset({"invalid_grant", "invalid_token"})
+_OAUTH_ERROR: dict[str, Any] = {
+    "description": "OAuth 2.0 error (RFC 6749 §5.2): `error` and `error_description`",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "error": {"type": "string"},
+                    "error_description": {"type": "string"},
+                },
+                "required": ["error"],
+            }
+        },
+        # the request guard's answers (malformed JSON body) before a route runs
+        "application/problem+json": {},
+    },
 }
-# OpenAPI `responses` for protocol endpoints: their errors are OAuth JSON, not problem details.
-OAUTH_ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
-    status: {"description": "OAuth 2.0 error", "content": _OAUTH_ERROR_BODY}
-    for status in (400, 401, 403, 404)
+# What these endpoints really answer, for the OpenAPI document (a 429 is OAuth-shaped after a
+# counted failure, a problem when the client was already blocked).
+OAUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _OAUTH_ERROR,
+    401: _OAUTH_ERROR,
+    429: {
+        "description": "too many failed attempts from this client (with Retry-After)",
+        "content": {"application/json": {}, "application/problem+json": {}},
+    },
 }
 
 
@@ -44,9 +61,19 @@ def invalid_token(description: str) -> OAuthError:
     return OAuthError("invalid_token", description, status=401)
 
 
-async def _handle(_request: Request, exc: Exception) -> JSONResponse:
+async def _handle(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, OAuthError)
     headers = dict(NO_STORE)
+    if exc.error in GUESSES:  # a wrong code or token counts against the client (throttling)
+        wait = await count_failed_attempt(request)
+        if wait is not None:
+            headers["Retry-After"] = str(wait)
+            description = f"too many failed attempts from this client; retry in {wait} s"
+            return JSONResponse(
+                {"error": "invalid_request", "error_description": description},
+                status_code=429,
+                headers=headers,
+            )
     if exc.status == 401:
         headers["WWW-Authenticate"] = f'Bearer error="{exc.error}"'
     return JSONResponse(

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 from credex.db.base import utcnow
 from credex.deps import SettingsDep, in_unit_of_work
 from credex.oauth import grants
-from credex.oauth.errors import NO_STORE, OAUTH_ERROR_RESPONSES, OAuthError
+from credex.oauth.errors import NO_STORE, OAUTH_RESPONSES, OAuthError
 from credex.oauth.requests import issuer_of, requested_ids
 from credex.oid4vci.metadata import authorization_server_metadata
+from credex.throttling import refuse_blocked_client
 
-router = APIRouter(tags=["OAuth 2.0"], responses=OAUTH_ERROR_RESPONSES)
+router = APIRouter(tags=["OAuth 2.0"], responses=OAUTH_RESPONSES)
 PAR_URN = "urn:ietf:params:oauth:request_uri:"
 
 
@@ -95,6 +96,7 @@ def _token(session: Session, form: dict[str, str]) -> dict[str, Any]:
 
 @router.post("/oauth/token", summary="Token endpoint (pre-authorized code, authorization code)")
 async def token(request: Request) -> Response:
+    refuse_blocked_client(request)  # too many wrong codes from this client: no look-up at all
     form = await _form(request)
 
     def work(session: Session) -> dict[str, Any] | OAuthError:

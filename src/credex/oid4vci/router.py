@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 from credex.db.models import Issuer
 from credex.deps import ReadSessionDep, SettingsDep, in_unit_of_work
 from credex.errors import NotFound
-from credex.oauth.errors import NO_STORE, OAUTH_ERROR_RESPONSES, OAuthError
+from credex.oauth.errors import NO_STORE, OAUTH_RESPONSES, OAuthError
 from credex.oauth.grants import bearer_access_token
 from credex.oid4vci import credential, offers
 from credex.oid4vci.metadata import credential_issuer_metadata, service_issuer_metadata
 from credex.oid4vci.nonces import new_nonce
 
-router = APIRouter(tags=["OpenID4VCI"])
+router = APIRouter(tags=["OpenID4VCI"], responses=OAUTH_RESPONSES)
 
 
 def _metadata(session: Session, issuer_id: uuid.UUID, base_url: str) -> dict[str, Any]:
@@ -68,7 +68,7 @@ async def offer(secret: str, request: Request, settings: SettingsDep) -> Respons
     return JSONResponse(await in_unit_of_work(request, work), headers=NO_STORE)
 
 
-@router.post("/oid4vci/nonce", summary="A fresh c_nonce (§7)", responses=OAUTH_ERROR_RESPONSES)
+@router.post("/oid4vci/nonce", summary="A fresh c_nonce (§7)")
 async def nonce(request: Request) -> Response:
     value = await in_unit_of_work(request, new_nonce)
     return JSONResponse({"c_nonce": value}, headers=NO_STORE)
@@ -81,9 +81,7 @@ async def _json(request: Request, error: str) -> Any:
         raise OAuthError(error, "the body must be JSON") from exc
 
 
-@router.post(
-    "/oid4vci/credential", summary="Credential endpoint (§8)", responses=OAUTH_ERROR_RESPONSES
-)
+@router.post("/oid4vci/credential", summary="Credential endpoint (§8)")
 async def credential_endpoint(request: Request, settings: SettingsDep) -> Response:
     authorization = request.headers.get("authorization")
     body = await _json(request, "invalid_credential_request")
@@ -99,12 +97,7 @@ async def credential_endpoint(request: Request, settings: SettingsDep) -> Respon
     return JSONResponse(await in_unit_of_work(request, work), headers=NO_STORE)
 
 
-@router.post(
-    "/oid4vci/notification",
-    status_code=204,
-    summary="Notification endpoint (§11)",
-    responses=OAUTH_ERROR_RESPONSES,
-)
+@router.post("/oid4vci/notification", status_code=204, summary="Notification endpoint (§11)")
 async def notification(request: Request) -> Response:
     authorization = request.headers.get("authorization")
     body = await _json(request, "invalid_notification_request")
