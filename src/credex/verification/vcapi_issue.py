@@ -2,8 +2,10 @@
 
 The credential is checked against the VC Data Model before signing (W3C suites: an issuer must
 refuse what a verifier must reject, with 400 or 422) and signed with the issuer's active key as
-`DataIntegrityProof` / `eddsa-rdfc-2022`. Nothing is stored: this is signing as a service for
-interoperability, not credex issuance (which builds the credential itself and tracks status).
+`DataIntegrityProof` / `eddsa-rdfc-2022`, or, with `options.format: "application/vc+jwt"`, as
+a VC-JWT returned in an `EnvelopedVerifiableCredential` (VC DM 2.0 §4.13, VC-JOSE-COSE). Nothing
+is stored: this is signing as a service for interoperability, not credex issuance (which builds
+the credential itself and tracks status).
 """
 
 from __future__ import annotations
@@ -24,14 +26,18 @@ from credex.issuers import repository as issuers
 from credex.keys.signer import signer_for_issuer
 from credex.settings import Settings
 
-ISSUE_OPTIONS = frozenset({"credentialId", "mandatoryPointers", "cryptosuite"})
+ISSUE_OPTIONS = frozenset({"credentialId", "mandatoryPointers", "cryptosuite", "format"})
 # VC-API `options.cryptosuite` → the issuer key that signs (VC-DI-EDDSA, VC-DI-ECDSA).
 CRYPTOSUITE_KEYS: dict[str, KeyAlgorithm] = {
     "eddsa-rdfc-2022": "Ed25519",
     "ecdsa-rdfc-2019": "P-256",
     "ecdsa-sd-2023": "P-256",
 }
+# credex's extension `options.format`: the secured form to return (VC DM 2.0 §4.13 envelopes).
+DATA_INTEGRITY_FORM, JWT_FORM = "application/vc", "application/vc+jwt"
+ISSUE_FORMS = (DATA_INTEGRITY_FORM, JWT_FORM)
 VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
+VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
 MALFORMED = VCDM_ERRORS + "MALFORMED_VALUE_ERROR"
 
@@ -81,7 +87,21 @@ def read_issue_request(body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
             f"unsupported cryptosuite {suite!r}; use one of {', '.join(CRYPTOSUITE_KEYS)}",
             errors=[_error("/options/cryptosuite", "not a cryptosuite this service issues")],
         )
+    if options.get("format", DATA_INTEGRITY_FORM) not in ISSUE_FORMS:
+        raise MalformedRequest(
+            f"options.format must be one of {', '.join(ISSUE_FORMS)}",
+            errors=[_error("/options/format", f"one of {', '.join(ISSUE_FORMS)}")],
+        )
     return credential, options
+
+
+def enveloped(token: str) -> dict[str, Any]:
+    """A VC-JWT as VC DM 2.0 §4.13 carries it: an EnvelopedVerifiableCredential data: URL."""
+    return {
+        "@context": VC_V2_CONTEXT,
+        "type": "EnvelopedVerifiableCredential",
+        "id": f"data:{JWT_FORM},{token}",
+    }
 
 
 def _signing_issuer(
@@ -148,6 +168,8 @@ def issue(session: Session, principal: Principal, body: Any, settings: Settings)
         credential["id"] = credential_id
     _add_proof_context(credential)
     try:
+        if options.get("format") == JWT_FORM:
+            return enveloped(sign_credential(credential, signer, format="jwt"))
         return sign_credential(
             credential,
             signer,

@@ -87,7 +87,8 @@ def issue_credential(
 ) -> dict[str, Any]:
     """Sign `credential` (VC 2.0) as the caller's issuer: `options.cryptosuite` is
     eddsa-rdfc-2022 (default), ecdsa-rdfc-2019 or ecdsa-sd-2023 (with
-    `options.mandatoryPointers`)."""
+    `options.mandatoryPointers`); `options.format: "application/vc+jwt"` returns a VC-JWT in an
+    EnvelopedVerifiableCredential instead."""
     return {"verifiableCredential": issue(session, caller, body, settings)}
 
 
@@ -97,9 +98,13 @@ def verify_credential(
 ) -> JSONResponse:
     """200 `{"verified": true}` for a valid credential; 422 with `errors` otherwise."""
     credential = body.get("verifiableCredential")
-    if not isinstance(credential, dict | str) or not credential:
+    if not isinstance(credential, dict) or not credential:
+        # Only maps are credentials (VC DM 2.0 §4.1); a VC-JWT comes as an
+        # EnvelopedVerifiableCredential object (§4.13), which the core unwraps.
         raise _malformed(
-            "'verifiableCredential' must be a credential object", "/verifiableCredential"
+            "'verifiableCredential' must be a credential object (a VC-JWT goes in an "
+            "EnvelopedVerifiableCredential)",
+            "/verifiableCredential",
         )
     _opts, selection = _options(body)
     verifier = service.Verifier(session, settings, service.make_fetcher(settings))
