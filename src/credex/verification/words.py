@@ -20,6 +20,7 @@ CHECK_LABELS = {
     "endorsements": "Endorsements",
     "holder": "Presented by its holder",
     "components": "Component credentials",
+    "compatibility": "Current standards",
 }
 OUTCOME_WORDS = {
     "passed": "Passed",
@@ -96,6 +97,10 @@ MEANINGS = {
     "components": (
         "The credentials it combines are unchanged and still valid.",
         "A credential it combines was changed, revoked or does not verify.",
+    ),
+    "compatibility": (
+        "It uses the current standards.",
+        "It uses an older form of the standards, still accepted.",
     ),
 }
 
