@@ -19,7 +19,7 @@ CHECK_LABELS = {
     "recipient": "Recipient",
     "endorsements": "Endorsements",
     "holder": "Presented by its holder",
-    "components": "Component credentials",
+    "components": "Related resources and components",
     "compatibility": "Current standards",
 }
 OUTCOME_WORDS = {
