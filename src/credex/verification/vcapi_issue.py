@@ -3,9 +3,10 @@
 The credential is checked against the VC Data Model before signing (W3C suites: an issuer must
 refuse what a verifier must reject, with 400 or 422) and signed with the issuer's active key as
 `DataIntegrityProof` / `eddsa-rdfc-2022`, or, with `options.format: "application/vc+jwt"`, as
-a VC-JWT returned in an `EnvelopedVerifiableCredential` (VC DM 2.0 §4.13, VC-JOSE-COSE). Nothing
-is stored: this is signing as a service for interoperability, not credex issuance (which builds
-the credential itself and tracks status).
+a VC-JWT returned in an `EnvelopedVerifiableCredential` (VC DM 2.0 §4.13, VC-JOSE-COSE). The
+credential is not stored: this is signing as a service for interoperability, not credex
+issuance (which builds the credential itself); only the status entries `options.credentialStatus`
+asks for are recorded, so `POST /credentials/status` can set them.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from credex.auth.principal import Principal
 from credex.core import CoreError, InvalidCredentialError, sign_credential
+from credex.core.credentials.schema import is_open_badge_credential
 from credex.core.ecdsa_sd import derive
 from credex.core.errors import VCDM_ERRORS
 from credex.core.keys import KeyAlgorithm
@@ -25,8 +27,11 @@ from credex.errors import CredexError, Forbidden, InvalidInput
 from credex.issuers import repository as issuers
 from credex.keys.signer import signer_for_issuer
 from credex.settings import Settings
+from credex.verification.vcapi_status import allocate_entries, read_status_options
 
-ISSUE_OPTIONS = frozenset({"credentialId", "mandatoryPointers", "cryptosuite", "format"})
+ISSUE_OPTIONS = frozenset(
+    {"credentialId", "mandatoryPointers", "cryptosuite", "format", "credentialStatus"}
+)
 # VC-API `options.cryptosuite` → the issuer key that signs (VC-DI-EDDSA, VC-DI-ECDSA).
 CRYPTOSUITE_KEYS: dict[str, KeyAlgorithm] = {
     "eddsa-rdfc-2022": "Ed25519",
@@ -150,6 +155,30 @@ def _add_proof_context(credential: dict[str, Any]) -> None:
         credential["@context"] = [*contexts, DATA_INTEGRITY_CONTEXT]
 
 
+def _add_status(
+    session: Session,
+    issuer_id: uuid.UUID,
+    credential: dict[str, Any],
+    requested: Any,
+    settings: Settings,
+) -> None:
+    """Allocate the entries `options.credentialStatus` asks for (see `vcapi_status`)."""
+    requests = read_status_options(requested)
+    if "credentialStatus" in credential:
+        raise InvalidInput(
+            "give credentialStatus in the credential or in options, not both",
+            errors=[_error("/credential/credentialStatus", "already given in options")],
+        )
+    if is_open_badge_credential(credential) and len(requests) > 1:
+        raise InvalidInput(
+            "an Open Badges 3.0 credential carries a single credentialStatus",
+            errors=[_error("/options/credentialStatus", "one entry for an OpenBadgeCredential")],
+        )
+    credential.setdefault("id", f"urn:uuid:{uuid.uuid4()}")  # what status updates name
+    entries = allocate_entries(session, issuer_id, str(credential["id"]), requests, settings)
+    credential["credentialStatus"] = entries[0] if len(entries) == 1 else entries
+
+
 def issue(session: Session, principal: Principal, body: Any, settings: Settings) -> dict[str, Any]:
     """The signed credential; 400 for a malformed request, 422 for an invalid credential."""
     credential, options = read_issue_request(body)
@@ -166,6 +195,8 @@ def issue(session: Session, principal: Principal, body: Any, settings: Settings)
                 errors=[_error("/options/credentialId", "differs from /credential/id")],
             )
         credential["id"] = credential_id
+    if options.get("credentialStatus") is not None:
+        _add_status(session, issuer_id, credential, options["credentialStatus"], settings)
     _add_proof_context(credential)
     try:
         if options.get("format") == JWT_FORM:

@@ -1,6 +1,6 @@
 """W3C VC-API routes (no `/api/v1` prefix, as VC-API clients and the W3C suites expect):
-`POST /credentials/issue`, `POST /credentials/verify`, `POST /presentations/verify`,
-`POST /credentials/derive`."""
+`POST /credentials/issue`, `POST /credentials/status`, `POST /credentials/verify`,
+`POST /presentations/verify`, `POST /credentials/derive`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from credex.core.strict_json import loads_strict
 from credex.core.verification import verify_presentation
 from credex.deps import IssuerPrincipal, ReadSessionDep, SessionDep, SettingsDep
+from credex.errors import Forbidden
 from credex.problems import PROBLEM_JSON
 from credex.verification import service
 from credex.verification.ratelimit import VerificationRateLimit
@@ -23,6 +24,7 @@ from credex.verification.vcapi import (
     presentation_verdict,
 )
 from credex.verification.vcapi_issue import MalformedRequest, derive_disclosure, issue
+from credex.verification.vcapi_status import update_status
 
 router = APIRouter(tags=["vc-api"])
 PARSING_ERROR = "https://www.w3.org/TR/vc-data-model#PARSING_ERROR"
@@ -90,6 +92,17 @@ def issue_credential(
     `options.mandatoryPointers`); `options.format: "application/vc+jwt"` returns a VC-JWT in an
     EnvelopedVerifiableCredential instead."""
     return {"verifiableCredential": issue(session, caller, body, settings)}
+
+
+@router.post("/credentials/status")
+def update_credential_status(
+    caller: IssuerPrincipal, body: JsonObject, session: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Set the status of entries allocated with `options.credentialStatus` (VC-API "update
+    status"): `{"credentialId", "credentialStatus": [{"statusPurpose", "status"}]}`."""
+    if caller.role != "issuer" or caller.issuer_id is None:
+        raise Forbidden("updating a status needs the issuing issuer's token")
+    return update_status(session, caller.issuer_id, body, settings)
 
 
 @router.post("/credentials/verify", responses={422: {"description": "does not verify"}})

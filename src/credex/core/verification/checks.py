@@ -226,7 +226,9 @@ def _check_one_status(
     except CoreError as exc:
         report.add("status", "error", exc.detail, problem_type=exc.problem_type)
         return
-    if result.valid:
+    if result.purpose == "message":  # BSL §2.1: a message to show, not a verdict
+        report.add("status", "passed", f"status message: {result.message} ({url})")
+    elif result.valid:
         report.add("status", "passed", f"not {_purpose_word(result.purpose)} ({url})")
     else:
         message = f": {result.message}" if result.message not in (None, "set") else ""
