@@ -2,7 +2,7 @@
 
 https://www.w3.org/TR/vc-data-integrity/ §4.2 Add Proof, §4.3 Add Proof Set/Chain, §4.4 Verify
 Proof, §4.5 Verify Proof Sets and Chains. credex issues DataIntegrityProof/eddsa-rdfc-2022 (and
-ecdsa-rdfc-2019 and ecdsa-sd-2023 with P-256 keys) and verifies eddsa-rdfc-2022,
+ecdsa-rdfc-2019 and ecdsa-sd-2023 with P-256 keys) and verifies eddsa-rdfc-2022, eddsa-jcs-2022,
 ecdsa-rdfc-2019, ecdsa-jcs-2019, ecdsa-sd-2023 and, with a warning, legacy Ed25519Signature2020
 and the pre-standard name eddsa-2022. Every proof of a proof set must verify; a proof naming
 `previousProof` also secures the proofs it names.
@@ -33,6 +33,7 @@ from credex.core.proofs import (
     ecdsa_jcs_2019,
     ecdsa_rdfc_2019,
     ed25519_signature_2020,
+    eddsa_jcs_2022,
     eddsa_rdfc_2022,
 )
 from credex.core.proofs.cryptosuites import Cryptosuite, Transform, is_datetime_stamp
@@ -42,6 +43,7 @@ SUITES: dict[tuple[str, str | None], Cryptosuite] = {
     for suite in (
         eddsa_rdfc_2022.SUITE,
         eddsa_rdfc_2022.LEGACY_SUITE,
+        eddsa_jcs_2022.SUITE,
         ecdsa_rdfc_2019.SUITE,
         ecdsa_jcs_2019.SUITE,
         ecdsa_sd.SUITE,
