@@ -107,6 +107,8 @@ def test_bad_status_requests(
     assert wrong_type.status_code == 400
     big_revocation = issue(client, tenant, BASIC, credentialStatus=REVOCATION | {"statusSize": 2})
     assert big_revocation.status_code == 400
+    bad_reference = issue(client, tenant, BASIC, credentialStatus=MESSAGE | {"statusReference": 7})
+    assert bad_reference.status_code == 400
     no_messages = issue(client, tenant, BASIC, credentialStatus=MESSAGE | {"statusMessage": []})
     assert no_messages.status_code == 422
     open_badge = ob_credential(tenant["did"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
@@ -54,7 +55,15 @@ def read_status_options(value: Any, pointer: str = "/options/credentialStatus") 
             raise _bad(f"{where}/statusSize", f"statusSize must be 1 to {MAX_STATUS_SIZE}")
         if size > 1 and request["statusPurpose"] != "message":
             raise _bad(f"{where}/statusSize", "only the message purpose takes statusSize > 1")
+        reference = request.get("statusReference")
+        references = reference if isinstance(reference, list) else [reference]
+        if reference is not None and not all(_is_http_url(ref) for ref in references):
+            raise _bad(f"{where}/statusReference", "statusReference must be a URL or URLs")
     return requests
+
+
+def _is_http_url(value: Any) -> bool:
+    return isinstance(value, str) and urlsplit(value).scheme in ("http", "https", "urn", "did")
 
 
 def allocate_entries(
