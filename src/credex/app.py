@@ -41,6 +41,7 @@ from credex.wallet import install_wallet
 from credex.web import install_web
 from credex.web.admin_competencies import router as admin_competencies_page_router
 from credex.web.admin_frameworks import router as admin_frameworks_page_router
+from credex.web.api_docs import install_api_docs
 from credex.web.public_frameworks import router as public_frameworks_page_router
 from credex.web.security_headers import HtmlSecurityHeadersMiddleware
 from credex.web.verify_ask import router as verify_ask_page_router
@@ -67,6 +68,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     settings.check_production_safety()
     configure_logging(settings.log_level, settings.log_format)
     app = FastAPI(
+        docs_url=None,  # served by install_api_docs, from the package's assets (no CDN)
+        redoc_url=None,
         title="credex",
         version=__version__,
         summary="Issue and verify EU micro-credentials as Open Badges 3.0 / W3C VC 2.0",
@@ -89,6 +92,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         max_public_body=settings.max_public_body_bytes,
         max_json_depth=settings.max_json_depth,
     )
+    install_api_docs(app)
     app.add_middleware(RequestContextMiddleware, base_url=settings.base_url)
     app.include_router(ops_router)
     app.include_router(tokens_router)

@@ -55,6 +55,7 @@ def serve(
         host=host,
         port=port,
         workers=workers or settings.workers,
+        timeout_worker_healthcheck=settings.worker_healthcheck_seconds,
         log_level=settings.log_level.lower(),
         access_log=False,
         # X-Forwarded-For/-Proto only from the configured proxies (uvicorn's own default would

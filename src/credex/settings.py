@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
     workers: int = Field(default=1, ge=1, le=64)
+    worker_healthcheck_seconds: int = Field(
+        default=120,
+        ge=5,
+        le=3600,
+        description="how long uvicorn waits for a worker to answer its health check before it "
+        "kills it; a worker starting on a busy machine needs far more than uvicorn's 5 s",
+    )
     db_pool_size: int = Field(default=10, ge=1, le=200)
     signing_processes: int | None = Field(
         default=None,

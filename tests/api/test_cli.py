@@ -58,3 +58,22 @@ def test_db_upgrade_and_demo_are_idempotent(cli_env: str) -> None:
     assert current.splitlines()[0].removeprefix("current: ") == current.splitlines()[
         1
     ].removeprefix("head: ")
+
+
+def test_serve_gives_workers_time_to_start(cli_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """uvicorn kills a worker that does not answer its health check within 5 s by default, which
+    a worker still importing on a busy machine often cannot (issue 13 §13)."""
+    import uvicorn
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    result = CliRunner().invoke(cli, ["serve", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    [kwargs] = calls
+    assert kwargs["workers"] == 2
+    assert kwargs["timeout_worker_healthcheck"] == 120
+
+    monkeypatch.setenv("CREDEX_WORKER_HEALTHCHECK_SECONDS", "300")
+    get_settings.cache_clear()
+    assert CliRunner().invoke(cli, ["serve"]).exit_code == 0
+    assert calls[1]["timeout_worker_healthcheck"] == 300

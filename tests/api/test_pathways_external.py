@@ -15,12 +15,16 @@ from credex.db.models import Award, ExternalCredential
 from credex.db.session import Database
 from credex.settings import Settings
 from credex.stacking import external
-from credex.verification import service as verification_service
 from tests.api.test_issuance_support import count
 from tests.api.test_stacking_support import (
     Stack,
     assert_award_lists_external,
+    create_rule,
     evaluate,
+    issue_component,
+    leaf,
+    learner_id_of,
+    make_stack,
     pathways,
     stack_accepting_external,
 )
@@ -152,7 +156,7 @@ def test_undecided_credentials_wait_and_are_rechecked(
     did = "did:web:other.example"
     signer = Ed25519Signer.from_seed(bytes(32), controller=did, verification_method=f"{did}#key-1")
     stack, learner = setup(client, database, settings, [did])
-    monkeypatch.setattr(verification_service, "make_fetcher", lambda _settings: None)
+    monkeypatch.setattr(external, "make_fetcher", lambda _settings: None)
     response = add(client, stack, learner, {"credential": external_credential(signer, issuer=did)})
     assert response.status_code == 201, response.text
     assert response.json()["verified"] is False
@@ -169,8 +173,18 @@ def test_external_credentials_are_rechecked_before_an_award(
     other_issuer: Ed25519Signer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    stack, learner = setup(client, database, settings, [other_issuer.controller])
-    add(client, stack, learner, {"credential": external_credential(other_issuer)})
+    """Added while the rule still lacked a component; revoked by the time that component is
+    issued: the issuance re-checks it and awards nothing."""
+    stack = make_stack(database, settings)
+    requirement = {
+        "type": "all_of",
+        "of": [leaf(stack.component_ids[0]), leaf(stack.component_ids[1]), leaf(OTHER_ACHIEVEMENT)],
+    }
+    create_rule(client, stack, requirement, trusted_issuers=[other_issuer.controller])
+    learner = learner_id_of(client, stack, issue_component(client, stack, 0)["id"])
+    added = add(client, stack, learner, {"credential": external_credential(other_issuer)})
+    assert added.json()["verified"] is True
+    assert count(database, Award) == 0  # not complete yet
 
     def revoked_since(*_args: Any, **_kwargs: Any) -> VerificationReport:
         report = VerificationReport()
@@ -179,6 +193,8 @@ def test_external_credentials_are_rechecked_before_an_award(
         return report
 
     monkeypatch.setattr(external, "_verify", revoked_since)
+    issue_component(client, stack, 1)
+    assert count(database, Award) == 0
     assert evaluate(client, stack, learner)["awarded"] == []
     [item] = pathways(client, stack, learner)
     assert item["satisfied"] is False

@@ -154,7 +154,9 @@ def assert_award_lists_external(
     """Evaluate: one award, whose third component is the external credential with the digest
     of its compact JSON, also named in the stacked credential's relatedResource. Returns the
     component as listed."""
-    [award] = evaluate(client, stack, learner_id)["awarded"]
+    evaluate(client, stack, learner_id)  # awarded now, or already when it was added
+    [item] = pathways(client, stack, learner_id)
+    award = item["award"]
     listed: dict[str, Any] = award["components"][2]
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     assert listed["digest_multibase"] == component_digest(text)

@@ -84,6 +84,6 @@ def register_credex_context(base_url: str) -> str:
     """
     url = credex_context_url(base_url)
     if url not in _registered_urls:
-        register_context(url, _parsed_document())
+        register_context(url, _parsed_document(), credex_context_bytes())
         _registered_urls.add(url)
     return url

@@ -64,6 +64,7 @@ _STATIC_TAG = "static"  # the only tag pyld 3.3's ContextResolver caches across 
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S*")
 
 _registered: dict[str, dict[str, Any]] = {}
+_registered_bytes: dict[str, bytes] = {}  # registered contexts' documents as published
 _parsed: dict[str, dict[str, Any]] = {}
 _patterns: list[tuple[re.Pattern[str], str]] = []  # (URL pattern, URL registered with its document)
 
@@ -74,8 +75,9 @@ class JsonLdProcessingError(CoreError):
     code = "PROOF_TRANSFORMATION_ERROR"
 
 
-def register_context(url: str, document: dict[str, Any]) -> None:
-    """Serve `document` for `url` from now on (credex's own contexts, added at import time).
+def register_context(url: str, document: dict[str, Any], published: bytes | None = None) -> None:
+    """Serve `document` for `url` from now on (credex's own contexts, added at import time);
+    `published`: the document's bytes as served, which `relatedResource` digests cover.
 
     Contexts are immutable once known: registering different content for a URL already served
     raises `ContextError`, because cached expansions would otherwise disagree with it.
@@ -88,6 +90,22 @@ def register_context(url: str, document: dict[str, Any]) -> None:
             raise ContextError(f"context already registered with other content: {url}")
         return
     _registered[url] = frozen
+    if published is not None:
+        _registered_bytes[url] = published
+
+
+def context_bytes(url: str) -> bytes | None:
+    """The exact bytes of a context credex ships or registered with its bytes (what a
+    `relatedResource` digest of that context covers); None for any other URL."""
+    for pattern, same in _patterns:
+        if url not in CONTEXT_FILES and url not in _registered and pattern.fullmatch(url):
+            url = same
+    if url in _registered_bytes:
+        return _registered_bytes[url]
+    name = CONTEXT_FILES.get(url)
+    if name is None:
+        return None
+    return resources.files("credex.core").joinpath("contexts", name).read_bytes()
 
 
 def register_context_pattern(pattern: re.Pattern[str], url: str) -> None:
@@ -249,6 +267,16 @@ def compact(doc: Any, context: Any) -> dict[str, Any]:
         lambda: _Processor().compact(doc, {"@context": context}, _options())
     )
     return compacted
+
+
+def undefined_type_terms(doc: dict[str, Any]) -> set[str] | None:
+    """The `type` words JSON-LD 1.1 expansion leaves undefined (relative IRIs); None when the
+    document cannot be expanded at all."""
+    try:
+        expanded = expand(doc)
+    except CoreError:
+        return None
+    return {value for kind, value in _expanded_problems(expanded) if kind == "undefined type"}
 
 
 def detect_data_loss(doc: dict[str, Any]) -> None:

@@ -101,22 +101,23 @@ def sign_jwt(credential: Mapping[str, Any], signer: Signer) -> str:
 
 
 def claims_for(credential: Mapping[str, Any]) -> dict[str, Any]:
-    """The OB 3.0 JWT claims for a VC 2.0 credential (§8.2.2 "JWT Payload Format")."""
+    """The OB 3.0 JWT claims for a VC 2.0 (or 1.1) credential (§8.2.2 "JWT Payload Format")."""
     issuer = issuer_id(credential)
     if issuer is None:
         raise ProofGenerationError("the credential needs an issuer id for the `iss` claim")
     credential_id = credential.get("id")
     if not isinstance(credential_id, str) or not credential_id:
         raise ProofGenerationError("the credential needs an id for the `jti` claim")
+    starts, ends = validity_names(credential)  # VC 1.1: issuanceDate / expirationDate
     claims: dict[str, Any] = {
         "iss": issuer,
         "jti": credential_id,
-        "nbf": _claim_date(credential, "validFrom", required=True),
+        "nbf": _claim_date(credential, starts, required=True),
     }
     subjects = subject_ids(credential)
     if len(subjects) == 1:
         claims["sub"] = subjects[0]
-    expires = _claim_date(credential, "validUntil", required=False)
+    expires = _claim_date(credential, ends, required=False)
     if expires is not None:
         claims["exp"] = expires
     return claims

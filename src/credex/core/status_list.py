@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from credex.core import multiformats as mf
 from credex.core.errors import CoreError
@@ -298,7 +299,7 @@ def check_status(entry: Mapping[str, Any], list_credential: Mapping[str, Any]) -
 
     if credential_type not in _types(list_credential):
         raise _verification(f"status list credential is not a {credential_type}")
-    if "id" in list_credential and list_credential["id"] != list_url:
+    if "id" in list_credential and list_credential["id"] != _without_timestamp(list_url):
         raise _verification("status list credential id differs from statusListCredential")
     subject = _list_subject(list_credential)
     if subject_type not in _types(subject):
@@ -314,6 +315,16 @@ def check_status(entry: Mapping[str, Any], list_credential: Mapping[str, Any]) -
     # without statusMessage (only allowed for size 1) §2.1 names the values "unset" and "set"
     message = messages[status] if messages else ("set" if status else "unset")
     return StatusResult(purpose=purpose, status=status, valid=status == 0, message=message)
+
+
+def _without_timestamp(url: str) -> str:
+    """The list's own URL: BSL §3.2 lets a `?timestamp=<dateTimeStamp>` query ask for the list
+    as it was then, and that historical list keeps its id; nothing else may differ."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "timestamp"]
+    if len(query) == len(parse_qsl(parts.query, keep_blank_values=True)):
+        return url
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def _verification(detail: str) -> CoreError:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from credex.core import multiformats
+from credex.core import jsonld, multiformats
 from credex.core.datetimes import parse_datetime_stamp, parse_time_as_utc_if_naive
 from credex.core.vcdm_credential import (
     MALFORMED_VALUE_ERROR,
@@ -88,7 +88,23 @@ def validate_credential(doc: Any) -> list[Problem]:
     """Every structural problem of a VC DM 2.0 or 1.1 credential; empty means it conforms."""
     if not isinstance(doc, Mapping):
         return [Problem(PARSING_ERROR, "", f"a credential must be a JSON object, not {show(doc)}")]
-    return credential_problems(doc, "")
+    return confirmed_by_expansion(doc, credential_problems(doc, ""))
+
+
+def confirmed_by_expansion(doc: JsonObject, problems: list[Problem]) -> list[Problem]:
+    """Keep an "undefined term" problem only if JSON-LD 1.1 expansion agrees.
+
+    The term scope read from `@context` is a fast approximation; expansion is what decides
+    (embedded contexts inside nodes, `@import`, `@propagate`, type- and property-scoped
+    contexts), so a document that expands without losing the term is never refused for it. It
+    runs only when the fast reading found such a problem.
+    """
+    if not any(problem.undefined_term for problem in problems):
+        return problems
+    undefined = jsonld.undefined_type_terms(dict(doc))
+    if undefined is None:  # expansion failed: the contexts check reports why
+        return problems
+    return [p for p in problems if p.undefined_term is None or p.undefined_term in undefined]
 
 
 def validate_presentation(doc: Any) -> list[Problem]:
@@ -99,7 +115,7 @@ def validate_presentation(doc: Any) -> list[Problem]:
     problems, credentials = presentation_problems(doc)
     for pointer, credential in credentials:
         problems += credential_problems(credential, pointer)
-    return problems
+    return confirmed_by_expansion(doc, problems)
 
 
 def credential_problems(doc: JsonObject, at: str) -> list[Problem]:

@@ -41,6 +41,8 @@ class Problem:
     code: str
     pointer: str
     detail: str
+    # a bare `type` word the context scope does not define: JSON-LD expansion has the last word
+    undefined_term: str | None = None
 
 
 def malformed(pointer: str, detail: str) -> Problem:
@@ -321,7 +323,9 @@ def check_type(
     for index, item in enumerate(values):
         detail = _type_value_problem(item, scope)
         if detail is not None:  # pointers are only spelled out for problems
-            problems.append(malformed(child(where, index) if values is value else where, detail))
+            pointer = child(where, index) if values is value else where
+            term = item if isinstance(item, str) and _is_term(item) else None
+            problems.append(Problem(MALFORMED_VALUE_ERROR, pointer, detail, term))
     if not values:
         problems.append(malformed(where, f"the type of {what} must not be empty"))
     if required and required not in values and CREDENTIALS_VOCAB + required not in values:

@@ -136,6 +136,7 @@ class ChunkIssuer:
                     "token_list_id": token_list.id,
                     "token_index": token_index,
                     "valid_from": facts.valid_from,
+                    "awarded_at": facts.awarded_date,
                     "valid_until": facts.valid_until,
                     "idempotency_key": row_idempotency_key(self.job_id, number),
                     "request_hash": idempotency.request_hash(request),

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from credex.auth.principal import Principal
 from credex.db.models import Achievement, Credential, Issuer, IssuerKey, StatusList
 from credex.issuance.sql import insert_unless_conflict
-from credex.status_lists.repository import IETF_STATUS_LIST, REVOCATION
+from credex.status_lists.repository import CREDENTIALS, IETF_STATUS_LIST, REVOCATION
 
 
 def credentials_visible_to(
@@ -87,6 +87,7 @@ def issuance_context(
             and_(
                 StatusList.issuer_id == Issuer.id,
                 StatusList.purpose == REVOCATION,
+                StatusList.holder == CREDENTIALS,
                 StatusList.state == "open",
             ),
         )

@@ -151,6 +151,7 @@ def issue_or_replay(
                 "token_list_id": token_list.id,
                 "token_index": token_index,
                 "valid_from": facts.valid_from,
+                "awarded_at": facts.awarded_date,
                 "valid_until": facts.valid_until,
                 "idempotency_key": key,
                 "request_hash": hashed,

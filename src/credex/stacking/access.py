@@ -30,6 +30,7 @@ from credex.pagination import paginate
 from credex.settings import Settings
 from credex.stacking import external, repository
 from credex.stacking.external import Raw
+from credex.stacking.intake import add_and_award
 from credex.stacking.pathways import PathwayView, evaluate_and_award, pathway_views
 
 SHARE_PATH = "/pathways/"
@@ -113,7 +114,7 @@ def add_external_for(
     """(the stored credential, whether it is new)."""
     learner = visible_learner(session, principal, learner_id)
     before = {row.id for row in repository.learner_externals(session, [learner.id])}
-    stored = external.add_external_credential(session, learner.id, raw, settings)
+    stored = add_and_award(session, learner, raw, settings, actor=actor_label(principal))
     return stored, stored.id not in before
 
 

@@ -194,6 +194,7 @@ def _issue(
                 "token_list_id": token_list.id,
                 "token_index": token_index,
                 "valid_from": facts.valid_from,
+                "awarded_at": facts.awarded_date,
                 "valid_until": facts.valid_until,
                 "idempotency_key": None,
                 "request_hash": None,

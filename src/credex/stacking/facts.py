@@ -112,7 +112,7 @@ def own_components(
             credential_id=credential_url(credential.id, base_url),
             achievement_id=achievement_url(achievement.id, base_url),
             issuer_id=did,
-            awarded_at=credential.valid_from,
+            awarded_at=credential.awarded_at or credential.valid_from,
             ects=achievement.ects_credits,
             eqf_level=achievement.eqf_level,
             framework_ids=frozenset(str(c.framework_id) for c in found),

@@ -48,18 +48,31 @@ def current_list(
     issuer_id: uuid.UUID,
     known: StatusList | None = None,
     purpose: str = REVOCATION,
+    *,
+    status_size: int = 1,
+    holder: str = repository.CREDENTIALS,
 ) -> StatusList:
-    """The issuer's open list for `purpose` (`known` if the caller already loaded it), opened
-    on first use."""
+    """The issuer's open list for `purpose`, `status_size` and `holder` (default: 1 bit,
+    credex's credentials; `known` if the caller already loaded it), opened on first use."""
+    kind = (purpose, status_size, holder)
     found = known if known is not None and known.state == "open" else None
-    found = found if found is not None and found.purpose == purpose else None
-    found = found or repository.open_list(session, issuer_id, purpose)
+    if found is not None and (found.purpose, found.status_size, found.holder) != kind:
+        found = None
+
+    def opened() -> StatusList | None:
+        return repository.open_list(
+            session, issuer_id, purpose, status_size=status_size, holder=holder
+        )
+
+    found = found or opened()
     if found is not None:
         return found
-    created = repository.insert_open_list(session, issuer_id, LIST_CAPACITY, purpose)
+    created = repository.insert_open_list(
+        session, issuer_id, LIST_CAPACITY, purpose, status_size=status_size, holder=holder
+    )
     if created is not None:
         return created
-    found = repository.open_list(session, issuer_id, purpose)  # a concurrent request opened it
+    found = opened()  # a concurrent request opened it
     if found is None:  # pragma: no cover - the conflict proves it exists
         raise Conflict("the status list changed concurrently; retry")
     return found
@@ -86,13 +99,20 @@ def allocate(
     avoid: Collection[int] = (),
     known: StatusList | None = None,
     purpose: str = REVOCATION,
+    *,
+    status_size: int = 1,
+    holder: str = repository.CREDENTIALS,
 ) -> tuple[StatusList, int]:
     """A list and a free random index in it; `avoid` holds indexes that just lost a race."""
-    status_list = current_list(session, issuer_id, known, purpose)
+    status_list = current_list(
+        session, issuer_id, known, purpose, status_size=status_size, holder=holder
+    )
     index = free_index(session, status_list, avoid)
     if index is None:  # practically full: move on to a new list
         roll_over(session, status_list)
-        status_list = current_list(session, issuer_id, purpose=purpose)
+        status_list = current_list(
+            session, issuer_id, None, purpose, status_size=status_size, holder=holder
+        )
         index = free_index(session, status_list)
         if index is None:
             raise Conflict("no free status list index could be found; retry")
@@ -113,7 +133,12 @@ def roll_over(session: Session, status_list: StatusList) -> None:
     if repository.close_list(session, status_list.id):
         session.expire(status_list, ["state"])
         repository.insert_open_list(
-            session, status_list.issuer_id, LIST_CAPACITY, status_list.purpose
+            session,
+            status_list.issuer_id,
+            LIST_CAPACITY,
+            status_list.purpose,
+            status_size=status_list.status_size,
+            holder=status_list.holder,
         )
 
 

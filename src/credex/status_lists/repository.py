@@ -14,12 +14,13 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from credex.db.models import Credential, StatusList
+from credex.db.models import Credential, StatusEntry, StatusList
 from credex.issuance.sql import insert_unless_conflict
 
 REVOCATION = "revocation"
 IETF_STATUS_LIST = "token-status"
 """Purpose of an IETF Token Status List (2 bits per entry) rather than a Bitstring list."""
+CREDENTIALS, VC_API_ENTRIES = "credentials", "vcapi"  # what a Bitstring list's indexes belong to
 
 
 def _slot(purpose: str) -> tuple[Any, Any]:
@@ -30,19 +31,32 @@ def _slot(purpose: str) -> tuple[Any, Any]:
 
 
 def open_list(
-    session: Session, issuer_id: uuid.UUID, purpose: str = REVOCATION
+    session: Session,
+    issuer_id: uuid.UUID,
+    purpose: str = REVOCATION,
+    *,
+    status_size: int = 1,
+    holder: str = CREDENTIALS,
 ) -> StatusList | None:
     return session.scalar(
         select(StatusList).where(
             StatusList.issuer_id == issuer_id,
             StatusList.purpose == purpose,
+            StatusList.status_size == status_size,
+            StatusList.holder == holder,
             StatusList.state == "open",
         )
     )
 
 
 def insert_open_list(
-    session: Session, issuer_id: uuid.UUID, capacity: int, purpose: str = REVOCATION
+    session: Session,
+    issuer_id: uuid.UUID,
+    capacity: int,
+    purpose: str = REVOCATION,
+    *,
+    status_size: int = 1,
+    holder: str = CREDENTIALS,
 ) -> StatusList | None:
     """A new open list, or None if a concurrent transaction opened one first."""
     return insert_unless_conflict(
@@ -52,6 +66,8 @@ def insert_open_list(
             "id": uuid.uuid4(),
             "issuer_id": issuer_id,
             "purpose": purpose,
+            "status_size": status_size,
+            "holder": holder,
             "capacity": capacity,
             "state": "open",
         },
@@ -72,20 +88,27 @@ def close_list(session: Session, list_id: uuid.UUID) -> bool:
 def used_among(
     session: Session, list_id: uuid.UUID, candidates: Collection[int], purpose: str = REVOCATION
 ) -> set[int]:
-    """Which of `candidates` are already taken in the list (one indexed lookup)."""
+    """Which of `candidates` are already taken in the list, by credentials or by VC-API status
+    entries (one indexed lookup each)."""
     list_column, index_column = _slot(purpose)
     rows = session.scalars(
         select(index_column).where(list_column == list_id, index_column.in_(candidates))
     )
-    return set(rows)
+    entries = session.scalars(
+        select(StatusEntry.status_index).where(
+            StatusEntry.status_list_id == list_id, StatusEntry.status_index.in_(candidates)
+        )
+    )
+    return set(rows) | set(entries)
 
 
 def count_used(session: Session, list_id: uuid.UUID, purpose: str = REVOCATION) -> int:
     list_column, _ = _slot(purpose)
-    return int(
-        session.scalar(select(func.count()).select_from(Credential).where(list_column == list_id))
-        or 0
+    counts = (
+        select(func.count()).select_from(Credential).where(list_column == list_id),
+        select(func.count()).select_from(StatusEntry).where(StatusEntry.status_list_id == list_id),
     )
+    return sum(int(session.scalar(statement) or 0) for statement in counts)
 
 
 def list_by_id(session: Session, list_id: uuid.UUID) -> StatusList | None:
@@ -112,6 +135,16 @@ def token_statuses(session: Session, list_id: uuid.UUID) -> list[tuple[int, str]
     return [(int(index), status) for index, status in rows if index is not None]
 
 
+def entry_statuses(session: Session, list_id: uuid.UUID) -> list[tuple[int, int]]:
+    """(index, status) of the VC-API status entries on the list whose status is not 0."""
+    rows = session.execute(
+        select(StatusEntry.status_index, StatusEntry.status).where(
+            StatusEntry.status_list_id == list_id, StatusEntry.status != 0
+        )
+    )
+    return [(index, status) for index, status in rows]
+
+
 def mark_changed(session: Session, list_id: uuid.UUID) -> None:
     """Bump the list's version so the next GET re-signs it."""
     session.execute(
@@ -119,4 +152,20 @@ def mark_changed(session: Session, list_id: uuid.UUID) -> None:
         .where(StatusList.id == list_id)
         .values(version=StatusList.version + 1)
         .execution_options(synchronize_session=False)
+    )
+
+
+def insert_entry(session: Session, values: dict[str, object]) -> StatusEntry | None:
+    """A VC-API status entry, or None when its index was taken concurrently."""
+    return insert_unless_conflict(session, StatusEntry, {"id": uuid.uuid4(), **values})
+
+
+def entries_of(session: Session, issuer_id: uuid.UUID, credential_id: str) -> list[StatusEntry]:
+    """The VC-API status entries `issuer_id` allocated for the credential `credential_id`."""
+    return list(
+        session.scalars(
+            select(StatusEntry)
+            .where(StatusEntry.issuer_id == issuer_id, StatusEntry.credential_id == credential_id)
+            .order_by(StatusEntry.created_at, StatusEntry.purpose)
+        )
     )

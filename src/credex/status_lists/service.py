@@ -122,9 +122,11 @@ def _signed(
 def _sign(
     session: Session, status_list: StatusList, signer: IssuerKeySigner, settings: Settings
 ) -> SignedStatusList:
-    bits = StatusBits(status_list.capacity)
+    bits = StatusBits(status_list.capacity, status_list.status_size)
     for index in repository.revoked_indexes(session, status_list.id):
         bits.set(index, 1)
+    for index, status in repository.entry_statuses(session, status_list.id):
+        bits.set(index, status)
     unsigned = build_status_list_credential(
         list_id=status_list_url(status_list.id, settings.base_url),
         issuer=signer.controller,  # the issuer's did:web, or its did:key

@@ -25,7 +25,11 @@ from typing import Any
 from credex.core.errors import SECURITY_VOCAB, STATUS_ERRORS, VCDM_ERRORS
 from credex.core.verification import Check, PresentationReport, VerificationReport
 
-ALWAYS_ENFORCED = frozenset({"complexity", "format", "ob_schema", "contexts", "proof", "holder"})
+# `components`: a relatedResource whose digest does not match MUST be an error (VC DM 2.0 §5.3);
+# one that could not be obtained is not required, so it stays a warning.
+ALWAYS_ENFORCED = frozenset(
+    {"complexity", "format", "ob_schema", "contexts", "proof", "holder", "components"}
+)
 CHECK_NAMES: dict[str, frozenset[str]] = {
     "proof": frozenset(),
     "status": frozenset({"status"}),

@@ -2,8 +2,11 @@
 
 The credential is checked against the VC Data Model before signing (W3C suites: an issuer must
 refuse what a verifier must reject, with 400 or 422) and signed with the issuer's active key as
-`DataIntegrityProof` / `eddsa-rdfc-2022`. Nothing is stored: this is signing as a service for
-interoperability, not credex issuance (which builds the credential itself and tracks status).
+`DataIntegrityProof` / `eddsa-rdfc-2022`, or, with `options.format: "application/vc+jwt"`, as
+a VC-JWT returned in an `EnvelopedVerifiableCredential` (VC DM 2.0 §4.13, VC-JOSE-COSE). The
+credential is not stored: this is signing as a service for interoperability, not credex
+issuance (which builds the credential itself); only the status entries `options.credentialStatus`
+asks for are recorded, so `POST /credentials/status` can set them.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from credex.auth.principal import Principal
 from credex.core import CoreError, InvalidCredentialError, sign_credential
+from credex.core.credentials.schema import is_open_badge_credential
 from credex.core.ecdsa_sd import derive
 from credex.core.errors import VCDM_ERRORS
 from credex.core.keys import KeyAlgorithm
@@ -23,15 +27,22 @@ from credex.errors import CredexError, Forbidden, InvalidInput
 from credex.issuers import repository as issuers
 from credex.keys.signer import signer_for_issuer
 from credex.settings import Settings
+from credex.verification.vcapi_status import allocate_entries, read_status_options
 
-ISSUE_OPTIONS = frozenset({"credentialId", "mandatoryPointers", "cryptosuite"})
+ISSUE_OPTIONS = frozenset(
+    {"credentialId", "mandatoryPointers", "cryptosuite", "format", "credentialStatus"}
+)
 # VC-API `options.cryptosuite` → the issuer key that signs (VC-DI-EDDSA, VC-DI-ECDSA).
 CRYPTOSUITE_KEYS: dict[str, KeyAlgorithm] = {
     "eddsa-rdfc-2022": "Ed25519",
     "ecdsa-rdfc-2019": "P-256",
     "ecdsa-sd-2023": "P-256",
 }
+# credex's extension `options.format`: the secured form to return (VC DM 2.0 §4.13 envelopes).
+DATA_INTEGRITY_FORM, JWT_FORM = "application/vc", "application/vc+jwt"
+ISSUE_FORMS = (DATA_INTEGRITY_FORM, JWT_FORM)
 VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
+VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
 MALFORMED = VCDM_ERRORS + "MALFORMED_VALUE_ERROR"
 
@@ -81,7 +92,21 @@ def read_issue_request(body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
             f"unsupported cryptosuite {suite!r}; use one of {', '.join(CRYPTOSUITE_KEYS)}",
             errors=[_error("/options/cryptosuite", "not a cryptosuite this service issues")],
         )
+    if options.get("format", DATA_INTEGRITY_FORM) not in ISSUE_FORMS:
+        raise MalformedRequest(
+            f"options.format must be one of {', '.join(ISSUE_FORMS)}",
+            errors=[_error("/options/format", f"one of {', '.join(ISSUE_FORMS)}")],
+        )
     return credential, options
+
+
+def enveloped(token: str) -> dict[str, Any]:
+    """A VC-JWT as VC DM 2.0 §4.13 carries it: an EnvelopedVerifiableCredential data: URL."""
+    return {
+        "@context": VC_V2_CONTEXT,
+        "type": "EnvelopedVerifiableCredential",
+        "id": f"data:{JWT_FORM},{token}",
+    }
 
 
 def _signing_issuer(
@@ -130,6 +155,30 @@ def _add_proof_context(credential: dict[str, Any]) -> None:
         credential["@context"] = [*contexts, DATA_INTEGRITY_CONTEXT]
 
 
+def _add_status(
+    session: Session,
+    issuer_id: uuid.UUID,
+    credential: dict[str, Any],
+    requested: Any,
+    settings: Settings,
+) -> None:
+    """Allocate the entries `options.credentialStatus` asks for (see `vcapi_status`)."""
+    requests = read_status_options(requested)
+    if "credentialStatus" in credential:
+        raise InvalidInput(
+            "give credentialStatus in the credential or in options, not both",
+            errors=[_error("/credential/credentialStatus", "already given in options")],
+        )
+    if is_open_badge_credential(credential) and len(requests) > 1:
+        raise InvalidInput(
+            "an Open Badges 3.0 credential carries a single credentialStatus",
+            errors=[_error("/options/credentialStatus", "one entry for an OpenBadgeCredential")],
+        )
+    credential.setdefault("id", f"urn:uuid:{uuid.uuid4()}")  # what status updates name
+    entries = allocate_entries(session, issuer_id, str(credential["id"]), requests, settings)
+    credential["credentialStatus"] = entries[0] if len(entries) == 1 else entries
+
+
 def issue(session: Session, principal: Principal, body: Any, settings: Settings) -> dict[str, Any]:
     """The signed credential; 400 for a malformed request, 422 for an invalid credential."""
     credential, options = read_issue_request(body)
@@ -146,8 +195,12 @@ def issue(session: Session, principal: Principal, body: Any, settings: Settings)
                 errors=[_error("/options/credentialId", "differs from /credential/id")],
             )
         credential["id"] = credential_id
+    if options.get("credentialStatus") is not None:
+        _add_status(session, issuer_id, credential, options["credentialStatus"], settings)
     _add_proof_context(credential)
     try:
+        if options.get("format") == JWT_FORM:
+            return enveloped(sign_credential(credential, signer, format="jwt"))
         return sign_credential(
             credential,
             signer,

@@ -1,6 +1,6 @@
 """W3C VC-API routes (no `/api/v1` prefix, as VC-API clients and the W3C suites expect):
-`POST /credentials/issue`, `POST /credentials/verify`, `POST /presentations/verify`,
-`POST /credentials/derive`."""
+`POST /credentials/issue`, `POST /credentials/status`, `POST /credentials/verify`,
+`POST /presentations/verify`, `POST /credentials/derive`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from credex.core.strict_json import loads_strict
 from credex.core.verification import verify_presentation
 from credex.deps import IssuerPrincipal, ReadSessionDep, SessionDep, SettingsDep
+from credex.errors import Forbidden
 from credex.problems import PROBLEM_JSON
 from credex.settings import Settings
 from credex.verification import service
@@ -26,6 +27,7 @@ from credex.verification.vcapi import (
     presentation_verdict,
 )
 from credex.verification.vcapi_issue import MalformedRequest, derive_disclosure, issue
+from credex.verification.vcapi_status import update_status
 
 router = APIRouter(tags=["vc-api"])
 PARSING_ERROR = "https://www.w3.org/TR/vc-data-model#PARSING_ERROR"
@@ -90,8 +92,20 @@ def issue_credential(
 ) -> dict[str, Any]:
     """Sign `credential` (VC 2.0) as the caller's issuer: `options.cryptosuite` is
     eddsa-rdfc-2022 (default), ecdsa-rdfc-2019 or ecdsa-sd-2023 (with
-    `options.mandatoryPointers`)."""
+    `options.mandatoryPointers`); `options.format: "application/vc+jwt"` returns a VC-JWT in an
+    EnvelopedVerifiableCredential instead."""
     return {"verifiableCredential": issue(session, caller, body, settings)}
+
+
+@router.post("/credentials/status")
+def update_credential_status(
+    caller: IssuerPrincipal, body: JsonObject, session: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Set the status of entries allocated with `options.credentialStatus` (VC-API "update
+    status"): `{"credentialId", "credentialStatus": [{"statusPurpose", "status"}]}`."""
+    if caller.role != "issuer" or caller.issuer_id is None:
+        raise Forbidden("updating a status needs the issuing issuer's token")
+    return update_status(session, caller.issuer_id, body, settings)
 
 
 @router.post("/credentials/verify", responses={422: {"description": "does not verify"}})
@@ -100,9 +114,13 @@ def verify_credential(
 ) -> JSONResponse:
     """200 `{"verified": true}` for a valid credential; 422 with `errors` otherwise."""
     credential = body.get("verifiableCredential")
-    if not isinstance(credential, dict | str) or not credential:
+    if not isinstance(credential, dict) or not credential:
+        # Only maps are credentials (VC DM 2.0 §4.1); a VC-JWT comes as an
+        # EnvelopedVerifiableCredential object (§4.13), which the core unwraps.
         raise _malformed(
-            "'verifiableCredential' must be a credential object", "/verifiableCredential"
+            "'verifiableCredential' must be a credential object (a VC-JWT goes in an "
+            "EnvelopedVerifiableCredential)",
+            "/verifiableCredential",
         )
     _opts, selection = _options(body)
     verifier = service.Verifier(session, settings, service.make_fetcher(settings))

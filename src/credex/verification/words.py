@@ -19,7 +19,8 @@ CHECK_LABELS = {
     "recipient": "Recipient",
     "endorsements": "Endorsements",
     "holder": "Presented by its holder",
-    "components": "Component credentials",
+    "components": "Related resources and components",
+    "compatibility": "Current standards",
 }
 OUTCOME_WORDS = {
     "passed": "Passed",
@@ -96,6 +97,10 @@ MEANINGS = {
     "components": (
         "The credentials it combines are unchanged and still valid.",
         "A credential it combines was changed, revoked or does not verify.",
+    ),
+    "compatibility": (
+        "It uses the current standards.",
+        "It uses an older form of the standards, still accepted.",
     ),
 }
 

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from credex.audit.actors import actor_label
 from credex.auth.principal import Principal
 from credex.core.baking import sniff_image_format, unbake
 from credex.core.errors import CoreError
@@ -29,6 +30,7 @@ from credex.core.strict_json import loads_strict
 from credex.db.models import AwardComponent, ExternalCredential, Issuer, Learner
 from credex.errors import Conflict, InvalidInput, NotFound, field_error
 from credex.settings import Settings
+from credex.stacking.intake import add_and_award
 from credex.verification.fetcher import FetchError, GuardedFetcher
 from credex.verification.service import Submission
 from credex.wallet import repository
@@ -105,8 +107,6 @@ def import_credential(
     issuer_id: uuid.UUID | None = None,
 ) -> list[ExternalCredential]:
     """Verify and keep the credential with the person's record at each (or one) issuer."""
-    from credex.stacking.external import add_external_credential
-
     stmt = repository.learners_of_person(principal).order_by(Learner.created_at)
     if issuer_id is not None:
         stmt = stmt.where(Learner.issuer_id == issuer_id)
@@ -119,7 +119,8 @@ def import_credential(
             "records issuers hold of you, so they can count towards their pathways"
         )
     raw = raw_credential(submission, fetcher)
-    return [add_external_credential(session, learner.id, raw, settings) for learner in learners]
+    actor = actor_label(principal)
+    return [add_and_award(session, learner, raw, settings, actor=actor) for learner in learners]
 
 
 def list_imported(

@@ -42,6 +42,7 @@ class Cryptosuite:
     verify: VerifyFunction
     legacy: bool = False
     verify_document: DocumentVerifyFunction | None = None  # ecdsa-sd-2023
+    warning: str | None = None  # what a verified proof of this (legacy) suite reports
 
 
 def proof_configuration(

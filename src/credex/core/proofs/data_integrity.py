@@ -2,9 +2,10 @@
 
 https://www.w3.org/TR/vc-data-integrity/ §4.2 Add Proof, §4.3 Add Proof Set/Chain, §4.4 Verify
 Proof, §4.5 Verify Proof Sets and Chains. credex issues DataIntegrityProof/eddsa-rdfc-2022 (and
-ecdsa-rdfc-2019 and ecdsa-sd-2023 with P-256 keys) and verifies eddsa-rdfc-2022,
-ecdsa-rdfc-2019, ecdsa-jcs-2019, ecdsa-sd-2023 and legacy Ed25519Signature2020. Every proof of
-a proof set must verify; a proof naming `previousProof` also secures the proofs it names.
+ecdsa-rdfc-2019 and ecdsa-sd-2023 with P-256 keys) and verifies eddsa-rdfc-2022, eddsa-jcs-2022,
+ecdsa-rdfc-2019, ecdsa-jcs-2019, ecdsa-sd-2023 and, with a warning, legacy Ed25519Signature2020
+and the pre-standard name eddsa-2022. Every proof of a proof set must verify; a proof naming
+`previousProof` also secures the proofs it names.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from credex.core.canon import canonicalize
 from credex.core.datetimes import parse_datetime_stamp
+from credex.core.dids.did_key import DID_KEY_PREFIX, did_key_document
 from credex.core.dids.resolver import resolve_verification_method
 from credex.core.ecdsa_sd import suite as ecdsa_sd
 from credex.core.errors import (
@@ -31,6 +33,7 @@ from credex.core.proofs import (
     ecdsa_jcs_2019,
     ecdsa_rdfc_2019,
     ed25519_signature_2020,
+    eddsa_jcs_2022,
     eddsa_rdfc_2022,
 )
 from credex.core.proofs.cryptosuites import Cryptosuite, Transform, is_datetime_stamp
@@ -39,6 +42,8 @@ SUITES: dict[tuple[str, str | None], Cryptosuite] = {
     (suite.proof_type, suite.name): suite
     for suite in (
         eddsa_rdfc_2022.SUITE,
+        eddsa_rdfc_2022.LEGACY_SUITE,
+        eddsa_jcs_2022.SUITE,
         ecdsa_rdfc_2019.SUITE,
         ecdsa_jcs_2019.SUITE,
         ecdsa_sd.SUITE,
@@ -52,7 +57,6 @@ _CREATORS: dict[str, Callable[[dict[str, Any], dict[str, Any], Signer], dict[str
 _NOT_CRYPTOSUITES = {
     "eddsa-rdf-2022": "'eddsa-rdf-2022' is a typo in OB 3.0 texts, not a cryptosuite "
     "(the registered name is 'eddsa-rdfc-2022')",
-    "eddsa-2022": "legacy eddsa-2022 not supported (renamed eddsa-rdfc-2022 before the REC)",
 }
 
 
@@ -67,6 +71,7 @@ class ProofCheck:
     created: datetime | None
     verified: bool
     error: CoreError | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -200,8 +205,8 @@ def verify_proofs(
         result.proofs.append(check)
         if check.error is not None:
             result.errors.append(check.error)
-        if check.verified and proof.get("type") == ed25519_signature_2020.PROOF_TYPE:
-            result.warnings.append("legacy Ed25519Signature2020 proof (VC 1.1 era)")
+        if check.verified:
+            result.warnings.extend(check.warnings)
     result.verified = result.verified and all(check.verified for check in result.proofs)
     return result
 
@@ -241,8 +246,17 @@ class _Verifier:
         try:
             check.created = _check_dates(proof, self._now)
             suite = _check_proof_options(proof, expected_purpose, domain, challenge)
+            method_id = proof["verificationMethod"]
+            if method_id.startswith(DID_KEY_PREFIX) and "#" not in method_id:
+                # A bare did:key names that DID's only key (1EdTech's validator accepts it).
+                method_id = did_key_document(method_id)["verificationMethod"][0]["id"]
+                check.verification_method = method_id
+                check.warnings.append(
+                    "the proof's verificationMethod is a bare did:key without a #fragment; "
+                    f"it was read as that DID's only key {method_id}"
+                )
             resolved = resolve_verification_method(
-                proof["verificationMethod"], self._documents, purpose=proof["proofPurpose"]
+                method_id, self._documents, purpose=proof["proofPurpose"]
             )
             check.controller = resolved.controller
             context = self._unsecured.get("@context")
@@ -255,6 +269,8 @@ class _Verifier:
             if not valid:
                 raise ProofVerificationError("the proof's signature does not verify")
             check.verified = True
+            if suite.warning:
+                check.warnings.append(suite.warning)
         except CoreError as exc:
             check.error = exc
         return check

@@ -40,4 +40,10 @@ def verify_proof(
     return key.verify(proof_bytes, hash_data)
 
 
-SUITE = cs.Cryptosuite(PROOF_TYPE, None, verify_proof, legacy=True)
+SUITE = cs.Cryptosuite(
+    PROOF_TYPE,
+    None,
+    verify_proof,
+    legacy=True,
+    warning="legacy Ed25519Signature2020 proof (VC 1.1 era)",
+)

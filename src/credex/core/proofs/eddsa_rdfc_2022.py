@@ -17,6 +17,9 @@ from credex.core.proofs.cryptosuites import Transform
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"
+# The pre-standard name of the same algorithm (VC DI EdDSA drafts before the REC); verified,
+# with a warning, as 1EdTech's OB 3.0 validator does (OBVAL `testEddsa2022Warning`).
+LEGACY_CRYPTOSUITE = "eddsa-2022"
 HASH = "sha256"
 SIGNATURE_LENGTH = 64
 
@@ -31,7 +34,8 @@ def proof_configuration(
 ) -> str:
     """§3.2.5 Proof Configuration: canonical proof options carrying the document's @context."""
     error = ProofGenerationError if generating else ProofVerificationError
-    if options.get("type") != PROOF_TYPE or options.get("cryptosuite") != CRYPTOSUITE:
+    names = (CRYPTOSUITE,) if generating else (CRYPTOSUITE, LEGACY_CRYPTOSUITE)
+    if options.get("type") != PROOF_TYPE or options.get("cryptosuite") not in names:
         raise error(f"proof must be {PROOF_TYPE} with cryptosuite {CRYPTOSUITE}")
     return cs.proof_configuration(options, document_context, error=error)
 
@@ -85,3 +89,10 @@ def verify_proof(
 
 
 SUITE = cs.Cryptosuite(PROOF_TYPE, CRYPTOSUITE, verify_proof)
+LEGACY_SUITE = cs.Cryptosuite(
+    PROOF_TYPE,
+    LEGACY_CRYPTOSUITE,
+    verify_proof,
+    legacy=True,
+    warning=f"pre-standard cryptosuite name {LEGACY_CRYPTOSUITE} (now {CRYPTOSUITE})",
+)

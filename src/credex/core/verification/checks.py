@@ -29,6 +29,7 @@ from credex.core.verification.report import CheckLog, VerificationReport
 
 Verifier = Callable[[Any, VerifyContext], VerificationReport]
 _STATUS_TYPES = ("BitstringStatusListEntry", "StatusList2021Entry")
+VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 
 
 def as_list(value: Any) -> list[Any]:
@@ -61,6 +62,22 @@ def check_complexity(report: CheckLog, document: Any) -> bool:
     return True
 
 
+def note_compatibility(report: VerificationReport, note: str) -> None:
+    """A warning that the credential uses an older form credex still accepts (VC DM 1.1,
+    legacy cryptosuites, a bare did:key), as 1EdTech's OB 3.0 validator does: one
+    `compatibility` check, not required, listing every such note."""
+    existing = report.check("compatibility")
+    if existing is None:
+        report.add("compatibility", "failed", note, required=False)
+    elif note not in existing.detail:
+        existing.detail += f"; {note}"
+
+
+def is_vc_1_1(credential: dict[str, Any]) -> bool:
+    contexts = as_list(credential.get("@context"))
+    return bool(contexts) and contexts[0] == VC_V1_CONTEXT
+
+
 def check_format(report: VerificationReport, credential: dict[str, Any]) -> None:
     """VC DM structure, then (for Open Badges) the official JSON Schema and the subject rule."""
     problems = validate_credential(credential)
@@ -69,6 +86,9 @@ def check_format(report: VerificationReport, credential: dict[str, Any]) -> None
         report.add("format", "failed", f"not a valid Verifiable Credential: {shown}")
         return
     report.add("format", "passed", "a well-formed Verifiable Credential")
+    legacy = is_vc_1_1(credential)
+    if legacy:
+        note_compatibility(report, "a VC Data Model 1.1 credential (VC Data Model 2.0 is current)")
     if not is_open_badge_credential(credential):
         return
     subject_problem = check_subject_rule(credential)
@@ -83,12 +103,13 @@ def check_format(report: VerificationReport, credential: dict[str, Any]) -> None
     if not errors:
         report.add("ob_schema", "passed", "valid against the Open Badges 3.0 JSON Schema")
     else:
-        # OB 3.0 makes the schema binding only when the credential declares it (VCCS-10).
+        # OB 3.0 makes the schema binding only when the credential declares it (VCCS-10); the
+        # schema describes VC DM 2.0, so a VC DM 1.1 credential only gets the warning.
         report.add(
             "ob_schema",
             "failed",
             "Open Badges 3.0 JSON Schema: " + "; ".join(errors[:3]),
-            required=declared,
+            required=declared and not legacy,
         )
 
 
@@ -205,7 +226,9 @@ def _check_one_status(
     except CoreError as exc:
         report.add("status", "error", exc.detail, problem_type=exc.problem_type)
         return
-    if result.valid:
+    if result.purpose == "message":  # BSL §2.1: a message to show, not a verdict
+        report.add("status", "passed", f"status message: {result.message} ({url})")
+    elif result.valid:
         report.add("status", "passed", f"not {_purpose_word(result.purpose)} ({url})")
     else:
         message = f": {result.message}" if result.message not in (None, "set") else ""

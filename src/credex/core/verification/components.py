@@ -1,13 +1,14 @@
 """The `components` check: a stacked credential's components are still valid and unchanged.
 
 A stacked credential lists its components as VC DM 2.0 §5.3 `relatedResource` entries (`id` +
-`digestMultibase`). For each one the verifier was given (`documents`, keyed by the id URL) or
-can resolve: the digest must match the component as issued (§5.3: a mismatch MUST be an error)
-and a component that is a credential must itself verify: signature good, not revoked, not
-expired. A component that fails makes the check fail and names it the way a person would
-("Component 'IP basics' was revoked": its achievement's name, never a raw URL when the
-component says what it is). Components that cannot be
-obtained (private, offline) leave the check undecided, as a warning: the stacked credential's
+`digestMultibase`); any credential may list resources so, e.g. the JSON-LD contexts it uses,
+whose digest is then checked against the exact bytes credex ships for that URL. For each one the
+verifier was given (`documents`, keyed by the id URL) or can resolve: the digest must match the
+component as issued (§5.3: a mismatch MUST be an error) and a component that is a credential
+must itself verify: signature good, not revoked, not expired. A component that fails makes the
+check fail and names it the way a person would ("Component 'IP basics' was revoked": its
+achievement's name, never a raw URL when the component says what it is). Components that cannot
+be obtained (private, offline) leave the check undecided, as a warning: the stacked credential's
 own proof and status still stand on their own.
 """
 
@@ -20,7 +21,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from credex.core.jsonld import known_context_urls
+from credex.core.jsonld import context_bytes
 from credex.core.stacking.digest import component_bytes, digest_matches
 from credex.core.verification.context import MAX_DEPTH, VerifyContext
 from credex.core.verification.report import VerificationReport
@@ -61,23 +62,32 @@ def check_components(
 
 
 def _components(credential: dict[str, Any]) -> list[dict[str, Any]]:
-    """`relatedResource` entries other than JSON-LD contexts (those the frozen loader pins)."""
+    """Every `relatedResource` entry with an `id` (components and JSON-LD contexts alike)."""
     value = credential.get("relatedResource")
     entries = value if isinstance(value, list) else [value]
-    contexts = known_context_urls()
     return [
-        entry
-        for entry in entries
-        if isinstance(entry, dict)
-        and isinstance(entry.get("id"), str)
-        and entry["id"] not in contexts
+        entry for entry in entries if isinstance(entry, dict) and isinstance(entry.get("id"), str)
     ]
 
 
 def _check_one(
     resource: dict[str, Any], ctx: VerifyContext, verify: Verifier, report: VerificationReport
 ) -> str | None:
-    """None when valid, "missing" when unavailable, else a sentence naming the component."""
+    """None when valid, "missing" when unavailable, else a sentence naming the resource."""
+    shipped = context_bytes(resource["id"])
+    if shipped is not None:
+        # A context credex ships is what it processes the credential with: its digest must
+        # match those exact bytes (§5.3: a mismatch MUST be an error).
+        matches = _digests_match(resource, shipped)
+        if matches:
+            return None
+        return f"Resource '{resource['id']}' does not match the context credex uses"
+    return _check_component(resource, ctx, verify, report)
+
+
+def _check_component(
+    resource: dict[str, Any], ctx: VerifyContext, verify: Verifier, report: VerificationReport
+) -> str | None:
     document = _obtain(resource["id"], ctx)
     if document is None:
         return "missing"

@@ -16,7 +16,7 @@ from credex.core.dids.resolver import resolve_verification_method
 from credex.core.errors import CanonicalizationError, CoreError, ResolutionError
 from credex.core.jwt import JwtResult
 from credex.core.proofs import ProofResult, verify_proofs
-from credex.core.verification.checks import issuer_id
+from credex.core.verification.checks import issuer_id, note_compatibility
 from credex.core.verification.context import VerifyContext
 from credex.core.verification.report import Outcome, VerificationReport
 
@@ -36,6 +36,8 @@ def check_data_integrity(
     )
     if result.verified:
         report.add("proof", "passed", f"signature verified ({suites})")
+        for warning in result.warnings:
+            note_compatibility(report, warning)
     else:
         error = result.errors[0] if result.errors else None
         detail = error.detail if error else "the proof does not verify"

@@ -28,7 +28,7 @@ from credex.db.models.stacking import (
     PathwayShare,
     StackingRule,
 )
-from credex.db.models.status_lists import StatusList
+from credex.db.models.status_lists import StatusEntry, StatusList
 from credex.db.models.throttle import RateLimitHit
 from credex.db.models.tokens import ApiToken
 from credex.db.models.trust import TrustedIssuer
@@ -66,6 +66,7 @@ __all__ = [
     "RateLimitHit",
     "ShareLink",
     "StackingRule",
+    "StatusEntry",
     "StatusList",
     "TrustedIssuer",
 ]

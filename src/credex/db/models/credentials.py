@@ -57,6 +57,8 @@ class Credential(UUIDPrimaryKey, Timestamps, Base):
     status_index: Mapped[int]
     valid_from: Mapped[datetime]
     valid_until: Mapped[datetime | None]
+    # OB 3.0 `awardedDate` (what stacking time windows count from); None: as `valid_from`.
+    awarded_at: Mapped[datetime | None]
     idempotency_key: Mapped[str | None] = mapped_column(String(255))
     request_hash: Mapped[str | None] = mapped_column(String(64))
     revoked_at: Mapped[datetime | None]
