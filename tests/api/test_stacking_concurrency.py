@@ -34,6 +34,7 @@ from credex.issuance.service import issue_credential
 from credex.settings import Settings
 from credex.stacking.pathways import evaluate_and_award
 from tests.api.test_issuance_support import make_achievement, make_issuer
+from tests.committed_cleanup import delete_rows_referencing_credentials
 
 pytestmark = pytest.mark.postgres_only
 THREADS = 8
@@ -116,6 +117,7 @@ def committed(engine: Engine, settings: Settings) -> Iterator[Committed]:
 
 def _clean_up(database: Database, issuer_id: uuid.UUID) -> None:
     with database.unit_of_work() as session:
+        delete_rows_referencing_credentials(session, issuer_id)
         awards = select(Award.id).where(Award.issuer_id == issuer_id)
         session.execute(delete(AwardComponent).where(AwardComponent.award_id.in_(awards)))
         for model in (Award, StackingRule, AuditEntry, Credential, Learner, StatusList):

@@ -29,6 +29,7 @@ from credex.issuance.service import issue_credential
 from credex.settings import Settings
 from credex.status_lists import allocation
 from tests.api.test_issuance_support import make_achievement, make_issuer
+from tests.committed_cleanup import delete_rows_referencing_credentials
 
 pytestmark = pytest.mark.postgres_only
 THREADS = 8
@@ -50,6 +51,7 @@ def committed(engine: Engine, settings: Settings) -> Iterator[Committed]:
         yield Committed(database, issuer_id, achievement_id)
     finally:
         with database.unit_of_work() as session:
+            delete_rows_referencing_credentials(session, issuer_id)
             for model in (AuditEntry, Credential, Learner, StatusList, Achievement, IssuerKey):
                 session.execute(delete(model).where(model.issuer_id == issuer_id))  # type: ignore[attr-defined]
             session.execute(delete(Issuer).where(Issuer.id == issuer_id))
