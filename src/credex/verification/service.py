@@ -33,7 +33,7 @@ from credex.verification.fetcher import FetchError, GuardedFetcher
 from credex.verification.repository import public_credential_content
 from credex.verification.sd_jwt_vc import SdJwtChecker, looks_like_sd_jwt, sd_jwt_summary
 from credex.verification.standing import standing_of_report
-from credex.verification.trust import TrustResolver
+from credex.verification.trust import TrustResolver, accreditation_check
 
 InputKind = Literal["credential", "jwt", "url", "file", "presentation"]
 Payload = dict[str, Any] | str | bytes
@@ -109,7 +109,7 @@ class Verifier:
         self.fetcher = fetcher
         self.now = now
         self.documents = VerificationDocuments(session, settings, fetcher, pinned)
-        self.trust = TrustResolver(session, settings)
+        self.trust = TrustResolver(session, settings, now)
         base = re.escape(settings.base_url)
         self._own_credential = re.compile(rf"^{base}/credentials/([0-9a-fA-F-]{{36}})/?$")
 
@@ -176,7 +176,6 @@ class Verifier:
             return None, _fetch_problem(url, exc)
 
     def credential_result(self, report: VerificationReport) -> dict[str, Any]:
-        body = report.to_dict()
         summary = None
         if report.credential:
             summary = (
@@ -184,6 +183,9 @@ class Verifier:
                 if report.format == "sd-jwt"
                 else summarize_credential(report.credential)
             )
+        if summary is not None and report.check("accreditation") is None:
+            accreditation_check(report, self.trust.trust(summary["issuer"]["id"]))
+        body = report.to_dict()
         issuer_name = summary["issuer"]["name"] if summary else None
         checks = body["checks"]
         standing = standing_of_report(checks, issuer_name)

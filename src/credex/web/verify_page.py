@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from credex.core.verification.summary import level_text
 from credex.deps import ReadSessionDep, SettingsDep
 from credex.verification import service
 from credex.verification.ratelimit import VerificationRateLimit
@@ -31,7 +32,7 @@ def _facts(summary: dict[str, Any]) -> list[tuple[str, str]]:
     facts = [
         ("Achievement", summary["achievement"]["name"] or summary["name"] or NOT_STATED),
         ("Type", summary["achievement"]["type"] or NOT_STATED),
-        ("EQF level", f"Level {eqf}" if eqf else NOT_STATED),
+        ("Level", level_text(eqf, summary.get("national_level")) or NOT_STATED),
         ("ECTS credits", ects or NOT_STATED),
         ("Workload", summary["workload"] or NOT_STATED),
         ("Issued (valid from)", human_date(summary["valid_from"]) or NOT_STATED),

@@ -31,11 +31,12 @@ from credex.db.models.stacking import (
 from credex.db.models.status_lists import StatusEntry, StatusList
 from credex.db.models.throttle import RateLimitHit
 from credex.db.models.tokens import ApiToken
-from credex.db.models.trust import TrustedIssuer
+from credex.db.models.trust import Accreditation, NqfLevel, TrustedIssuer
 from credex.db.models.wallet import AccountTombstone, MagicLink, OutboxMessage, ShareLink
 
 __all__ = [
     "AccountTombstone",
+    "Accreditation",
     "Achievement",
     "ApiToken",
     "AuditEntry",
@@ -58,6 +59,7 @@ __all__ = [
     "JobItem",
     "Learner",
     "MagicLink",
+    "NqfLevel",
     "OAuthAccessToken",
     "OAuthCode",
     "OutboxMessage",

@@ -1,0 +1,113 @@
+"""recognition: NQF levels, the accreditation registry (replacing trusted_issuers)
+
+Revision ID: 0020
+Revises: 0016
+Create Date: 2026-12-08 00:50:00.000000
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from alembic import op
+
+import credex.db.base
+from credex.recognition.nqf import seed_data
+
+revision = "0020"
+down_revision = "0016"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "accreditations",
+        sa.Column("issuer", sa.String(length=1000), nullable=False),
+        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("accredited_by", sa.String(length=300), nullable=True),
+        sa.Column("scope_fields", credex.db.base.JSONType, nullable=False),
+        sa.Column("scope_eqf_levels", credex.db.base.JSONType, nullable=False),
+        sa.Column("valid_from", credex.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("valid_until", credex.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("source", sa.String(length=2000), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", credex.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", credex.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_accreditations")),
+    )
+    op.create_index(op.f("ix_accreditations_issuer"), "accreditations", ["issuer"])
+    # Every trusted-list entry becomes a registry record without an accrediting body.
+    op.execute(
+        "INSERT INTO accreditations (id, issuer, name, note, scope_fields, scope_eqf_levels,"
+        " created_at, updated_at) SELECT id, issuer, name, note, '[]', '[]', created_at,"
+        " updated_at FROM trusted_issuers"
+    )
+    op.drop_table("trusted_issuers")
+    nqf_levels = op.create_table(
+        "nqf_levels",
+        sa.Column("country", sa.String(length=2), nullable=False),
+        sa.Column("framework", sa.String(length=300), nullable=False),
+        sa.Column("level", sa.String(length=20), nullable=False),
+        sa.Column("label", sa.String(length=300), nullable=False),
+        sa.Column("eqf", sa.Integer(), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", credex.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", credex.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_nqf_levels")),
+        sa.UniqueConstraint("country", "level", name=op.f("uq_nqf_levels_country_level")),
+    )
+    op.create_index(op.f("ix_nqf_levels_country"), "nqf_levels", ["country"])
+    _seed_nqf(nqf_levels)
+    with op.batch_alter_table("achievements") as batch:
+        batch.add_column(sa.Column("nqf", credex.db.base.JSONType, nullable=True))
+
+
+def _seed_nqf(table: sa.Table) -> None:
+    """The shipped referencings (`credex/recognition/nqf_seed.json`), each level with its source."""
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "country": country["country"],
+            "framework": country["framework"],
+            "position": position,
+            "created_at": now,
+            "updated_at": now,
+            **level,
+        }
+        for country in seed_data()["countries"]
+        for position, level in enumerate(country["levels"])
+    ]
+    op.bulk_insert(table, rows)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("achievements") as batch:
+        batch.drop_column("nqf")
+    op.drop_index(op.f("ix_nqf_levels_country"), table_name="nqf_levels")
+    op.drop_table("nqf_levels")
+    op.create_table(
+        "trusted_issuers",
+        sa.Column("issuer", sa.String(length=1000), nullable=False),
+        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", credex.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", credex.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_trusted_issuers")),
+        sa.UniqueConstraint("issuer", name=op.f("uq_trusted_issuers_issuer")),
+    )
+    op.execute(
+        "INSERT INTO trusted_issuers (id, issuer, name, note, created_at, updated_at)"
+        " SELECT id, issuer, name, note, created_at, updated_at FROM accreditations a"
+        " WHERE a.created_at = (SELECT MIN(b.created_at) FROM accreditations b"
+        " WHERE b.issuer = a.issuer)"
+    )
+    op.drop_index(op.f("ix_accreditations_issuer"), table_name="accreditations")
+    op.drop_table("accreditations")
