@@ -66,6 +66,57 @@ def upgrade() -> None:
     _seed_nqf(nqf_levels)
     with op.batch_alter_table("achievements") as batch:
         batch.add_column(sa.Column("nqf", credex.db.base.JSONType, nullable=True))
+    with op.batch_alter_table("issuers") as batch:
+        batch.add_column(
+            sa.Column("kind", sa.String(length=16), nullable=False, server_default="provider")
+        )
+    _token_roles("'admin', 'issuer', 'learner', 'endorser'")
+    op.create_table(
+        "endorsements",
+        sa.Column("endorser_id", sa.Uuid(), nullable=False),
+        sa.Column("achievement_id", sa.Uuid(), nullable=True),
+        sa.Column("endorsed_issuer_id", sa.Uuid(), nullable=True),
+        sa.Column("comment", sa.Text(), nullable=False),
+        sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("status_list_id", sa.Uuid(), nullable=False),
+        sa.Column("status_index", sa.Integer(), nullable=False),
+        sa.Column("withdrawn_at", credex.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", credex.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", credex.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["endorser_id"], ["issuers.id"], name=op.f("fk_endorsements_endorser_id_issuers")
+        ),
+        sa.ForeignKeyConstraint(
+            ["achievement_id"],
+            ["achievements.id"],
+            name=op.f("fk_endorsements_achievement_id_achievements"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["endorsed_issuer_id"],
+            ["issuers.id"],
+            name=op.f("fk_endorsements_endorsed_issuer_id_issuers"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["status_list_id"],
+            ["status_lists.id"],
+            name=op.f("fk_endorsements_status_list_id_status_lists"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_endorsements")),
+        sa.UniqueConstraint(
+            "status_list_id",
+            "status_index",
+            name=op.f("uq_endorsements_status_list_id_status_index"),
+        ),
+    )
+    for column in ("endorser_id", "achievement_id", "endorsed_issuer_id"):
+        op.create_index(op.f(f"ix_endorsements_{column}"), "endorsements", [column])
+
+
+def _token_roles(roles: str) -> None:
+    with op.batch_alter_table("api_tokens") as batch:
+        batch.drop_constraint(op.f("ck_api_tokens_role_known"), type_="check")
+        batch.create_check_constraint(op.f("ck_api_tokens_role_known"), f"role IN ({roles})")
 
 
 def _seed_nqf(table: sa.Table) -> None:
@@ -88,6 +139,13 @@ def _seed_nqf(table: sa.Table) -> None:
 
 
 def downgrade() -> None:
+    for column in ("endorser_id", "achievement_id", "endorsed_issuer_id"):
+        op.drop_index(op.f(f"ix_endorsements_{column}"), table_name="endorsements")
+    op.drop_table("endorsements")
+    op.execute("DELETE FROM api_tokens WHERE role = 'endorser'")
+    _token_roles("'admin', 'issuer', 'learner'")
+    with op.batch_alter_table("issuers") as batch:
+        batch.drop_column("kind")
     with op.batch_alter_table("achievements") as batch:
         batch.drop_column("nqf")
     op.drop_index(op.f("ix_nqf_levels_country"), table_name="nqf_levels")

@@ -31,6 +31,7 @@ from credex.oid4vp.router import router as oid4vp_router
 from credex.ops.router import router as ops_router
 from credex.problems import PROBLEM_JSON, install_problem_handlers
 from credex.recognition.accreditation_router import router as accreditations_router
+from credex.recognition.endorsement_router import router as endorsements_router
 from credex.recognition.nqf_router import router as nqf_router
 from credex.request_guard import RequestGuardMiddleware
 from credex.settings import Settings, get_settings
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_oid4vci(app)
     app.include_router(nqf_router)
     app.include_router(accreditations_router)
+    app.include_router(endorsements_router)
     install_job_worker(app)
     app.include_router(oid4vp_router)
     app.include_router(verify_ask_page_router)

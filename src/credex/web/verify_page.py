@@ -32,7 +32,7 @@ def _facts(summary: dict[str, Any]) -> list[tuple[str, str]]:
     facts = [
         ("Achievement", summary["achievement"]["name"] or summary["name"] or NOT_STATED),
         ("Type", summary["achievement"]["type"] or NOT_STATED),
-        ("Level", level_text(eqf, summary.get("national_level")) or NOT_STATED),
+        _level(eqf, summary.get("national_level")),
         ("ECTS credits", ects or NOT_STATED),
         ("Workload", summary["workload"] or NOT_STATED),
         ("Issued (valid from)", human_date(summary["valid_from"]) or NOT_STATED),
@@ -41,6 +41,13 @@ def _facts(summary: dict[str, Any]) -> list[tuple[str, str]]:
     if summary["awarded"]:
         facts.append(("Awarded", human_date(summary["awarded"]) or NOT_STATED))
     return facts
+
+
+def _level(eqf: int | None, national: str | None) -> tuple[str, str]:
+    """ "EQF 5 (France: niveau 5)" when a national level is stated, else "Level 5" of the EQF."""
+    if national:
+        return ("Level", level_text(eqf, national) or NOT_STATED)
+    return ("EQF level", f"Level {eqf}" if eqf else NOT_STATED)
 
 
 def _verdict(result: dict[str, Any]) -> dict[str, str]:

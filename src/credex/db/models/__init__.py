@@ -31,7 +31,7 @@ from credex.db.models.stacking import (
 from credex.db.models.status_lists import StatusEntry, StatusList
 from credex.db.models.throttle import RateLimitHit
 from credex.db.models.tokens import ApiToken
-from credex.db.models.trust import Accreditation, NqfLevel, TrustedIssuer
+from credex.db.models.trust import Accreditation, Endorsement, NqfLevel, TrustedIssuer
 from credex.db.models.wallet import AccountTombstone, MagicLink, OutboxMessage, ShareLink
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "CredentialNotification",
     "CredentialOffer",
     "CredentialRendering",
+    "Endorsement",
     "ExternalCredential",
     "Framework",
     "Issuer",

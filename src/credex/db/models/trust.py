@@ -10,10 +10,11 @@ trusted-list entry made by this service's admins (`/api/v1/trusted-issuers` keep
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from credex.db.base import Base, Timestamps, UUIDPrimaryKey
@@ -51,3 +52,28 @@ class NqfLevel(UUIDPrimaryKey, Timestamps, Base):
     eqf: Mapped[int]
     source: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
+
+
+class Endorsement(UUIDPrimaryKey, Timestamps, Base):
+    """A signed OB 3.0 EndorsementCredential of an achievement or an issuer.
+
+    `content` is the credential exactly as signed (served at `/endorsements/{id}` and embedded
+    in credentials issued afterwards for the achievement). Withdrawal sets the entry's bit in
+    the endorser's own revocation status list.
+    """
+
+    __tablename__ = "endorsements"
+    __table_args__ = (UniqueConstraint("status_list_id", "status_index"),)
+
+    endorser_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("issuers.id"), index=True)
+    achievement_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("achievements.id"), index=True
+    )
+    endorsed_issuer_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("issuers.id"), index=True
+    )
+    comment: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)
+    status_list_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("status_lists.id"))
+    status_index: Mapped[int]
+    withdrawn_at: Mapped[datetime | None]
