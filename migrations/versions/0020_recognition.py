@@ -111,6 +111,70 @@ def upgrade() -> None:
     )
     for column in ("endorser_id", "achievement_id", "endorsed_issuer_id"):
         op.create_index(op.f(f"ix_endorsements_{column}"), "endorsements", [column])
+    _create_recognition_tables()
+
+
+def _create_recognition_tables() -> None:
+    op.create_table(
+        "rpl_applications",
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("name", sa.String(length=300), nullable=True),
+        sa.Column("achievement_id", sa.Uuid(), nullable=False),
+        sa.Column("issuer_id", sa.Uuid(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("statement", sa.Text(), nullable=False),
+        sa.Column("outcomes", credex.db.base.JSONType, nullable=False),
+        sa.Column("evidence", credex.db.base.JSONType, nullable=False),
+        sa.Column("decisions", credex.db.base.JSONType, nullable=False),
+        sa.Column("credential_id", sa.Uuid(), nullable=True),
+        sa.Column("submitted_at", credex.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("decided_at", credex.db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", credex.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", credex.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "state IN ('draft', 'submitted', 'more_evidence', 'accepted', 'declined')",
+            name=op.f("ck_rpl_applications_state_known"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["achievement_id"],
+            ["achievements.id"],
+            name=op.f("fk_rpl_applications_achievement_id_achievements"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["issuer_id"], ["issuers.id"], name=op.f("fk_rpl_applications_issuer_id_issuers")
+        ),
+        sa.ForeignKeyConstraint(
+            ["credential_id"],
+            ["credentials.id"],
+            name=op.f("fk_rpl_applications_credential_id_credentials"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rpl_applications")),
+    )
+    for column in ("email", "issuer_id"):
+        op.create_index(op.f(f"ix_rpl_applications_{column}"), "rpl_applications", [column])
+    op.create_table(
+        "rpl_evidence_files",
+        sa.Column("application_id", sa.Uuid(), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("content_type", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", credex.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["rpl_applications.id"],
+            name=op.f("fk_rpl_evidence_files_application_id_rpl_applications"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rpl_evidence_files")),
+    )
+    op.create_index(
+        op.f("ix_rpl_evidence_files_application_id"),
+        "rpl_evidence_files",
+        ["application_id"],
+    )
 
 
 def _token_roles(roles: str) -> None:
@@ -139,6 +203,14 @@ def _seed_nqf(table: sa.Table) -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(
+        op.f("ix_rpl_evidence_files_application_id"),
+        table_name="rpl_evidence_files",
+    )
+    op.drop_table("rpl_evidence_files")
+    for column in ("email", "issuer_id"):
+        op.drop_index(op.f(f"ix_rpl_applications_{column}"), table_name="rpl_applications")
+    op.drop_table("rpl_applications")
     for column in ("endorser_id", "achievement_id", "endorsed_issuer_id"):
         op.drop_index(op.f(f"ix_endorsements_{column}"), table_name="endorsements")
     op.drop_table("endorsements")

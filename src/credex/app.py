@@ -33,6 +33,7 @@ from credex.problems import PROBLEM_JSON, install_problem_handlers
 from credex.recognition.accreditation_router import router as accreditations_router
 from credex.recognition.endorsement_router import router as endorsements_router
 from credex.recognition.nqf_router import router as nqf_router
+from credex.recognition.rpl_router import router as rpl_router
 from credex.request_guard import RequestGuardMiddleware
 from credex.settings import Settings, get_settings
 from credex.stacking.pages import router as pathways_page_router
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(nqf_router)
     app.include_router(accreditations_router)
     app.include_router(endorsements_router)
+    app.include_router(rpl_router)
     install_job_worker(app)
     app.include_router(oid4vp_router)
     app.include_router(verify_ask_page_router)

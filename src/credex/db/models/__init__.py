@@ -20,6 +20,7 @@ from credex.db.models.oid4vci import (
     OAuthCode,
 )
 from credex.db.models.presentations import PresentationRequest
+from credex.db.models.recognition import EvidenceFile, RecognitionApplication
 from credex.db.models.renderings import CredentialRendering, IssuerSeal
 from credex.db.models.stacking import (
     Award,
@@ -51,6 +52,7 @@ __all__ = [
     "CredentialOffer",
     "CredentialRendering",
     "Endorsement",
+    "EvidenceFile",
     "ExternalCredential",
     "Framework",
     "Issuer",
@@ -67,6 +69,7 @@ __all__ = [
     "PathwayShare",
     "PresentationRequest",
     "RateLimitHit",
+    "RecognitionApplication",
     "ShareLink",
     "StackingRule",
     "StatusEntry",
