@@ -47,6 +47,7 @@ from credex.web.admin_competencies import router as admin_competencies_page_rout
 from credex.web.admin_frameworks import router as admin_frameworks_page_router
 from credex.web.api_docs import install_api_docs
 from credex.web.public_frameworks import router as public_frameworks_page_router
+from credex.web.recognition_pages import router as recognition_pages_router
 from credex.web.security_headers import HtmlSecurityHeadersMiddleware
 from credex.web.verify_ask import router as verify_ask_page_router
 
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(accreditations_router)
     app.include_router(endorsements_router)
     app.include_router(rpl_router)
+    app.include_router(recognition_pages_router)
     install_job_worker(app)
     app.include_router(oid4vp_router)
     app.include_router(verify_ask_page_router)

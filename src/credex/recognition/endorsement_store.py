@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from credex.db.models import Endorsement
+from credex.db.models import Endorsement, Issuer
 
 
 def active_endorsements(session: Session, achievement_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -40,3 +40,24 @@ def withdrawn_indexes(session: Session, list_id: uuid.UUID) -> list[int]:
             )
         )
     )
+
+
+def endorsements_of(
+    session: Session, *, achievement_id: uuid.UUID | None = None, issuer_id: uuid.UUID | None = None
+) -> list[dict[str, Any]]:
+    """Current endorsements in words for the public pages: endorser, comment, link (oldest
+    first)."""
+    stmt = (
+        select(Endorsement.id, Endorsement.comment, Issuer.name)
+        .join(Issuer, Issuer.id == Endorsement.endorser_id)
+        .where(Endorsement.withdrawn_at.is_(None))
+        .order_by(Endorsement.created_at)
+    )
+    if achievement_id is not None:
+        stmt = stmt.where(Endorsement.achievement_id == achievement_id)
+    if issuer_id is not None:
+        stmt = stmt.where(Endorsement.endorsed_issuer_id == issuer_id)
+    return [
+        {"endorser": name, "comment": comment, "href": f"/endorsements/{endorsement_id}"}
+        for endorsement_id, comment, name in session.execute(stmt)
+    ]

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -185,20 +183,3 @@ def published(session: Session, endorsement_id: uuid.UUID) -> dict[str, Any]:
         raise NotFound(f"no endorsement {endorsement_id}")
     content: dict[str, Any] = json.loads(row.content)
     return content
-
-
-def endorsements_of(
-    session: Session, *, achievement_id: uuid.UUID | None = None, issuer_id: uuid.UUID | None = None
-) -> Sequence[tuple[Endorsement, Issuer]]:
-    """Current endorsements with their endorsers, for the public pages (oldest first)."""
-    stmt = (
-        select(Endorsement, Issuer)
-        .join(Issuer, Issuer.id == Endorsement.endorser_id)
-        .where(Endorsement.withdrawn_at.is_(None))
-        .order_by(Endorsement.created_at)
-    )
-    if achievement_id is not None:
-        stmt = stmt.where(Endorsement.achievement_id == achievement_id)
-    if issuer_id is not None:
-        stmt = stmt.where(Endorsement.endorsed_issuer_id == issuer_id)
-    return [(endorsement, endorser) for endorsement, endorser in session.execute(stmt)]
