@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -69,6 +70,8 @@ def test_an_accredited_provider_is_named_with_body_scope_and_end_date(
     assert outcomes(report)["accreditation"] == "passed"
     assert outcomes(report)["issuer"] == "passed"
     assert report["warnings"] == []
+    page = client.post("/verify", data={"document": json.dumps(credential)}).text
+    assert expected in page
     listed = client.get("/api/v1/accreditations", headers=admin_headers).json()["items"]
     assert [item["issuer"] for item in listed] == [SIGNER.controller]
 

@@ -4,6 +4,7 @@ the endorser's status list, verification says so."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -76,6 +77,9 @@ def test_an_endorsement_is_signed_published_embedded_and_verified(
     assert said["state"] == "active"
     assert said["comment"] == COMMENT
     assert said["endorsed"].endswith(f"/achievements/{tenant.achievement_id}")
+    page = client.post("/verify", data={"document": json.dumps(after["credential"])}).text
+    assert "Endorsed by Museums Sector Council" in page
+    assert COMMENT in page
 
 
 def test_a_withdrawn_endorsement_is_reported_withdrawn(

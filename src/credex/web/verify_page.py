@@ -91,10 +91,15 @@ def result_view(result: dict[str, Any]) -> dict[str, Any]:
         "credentials": [result_view(each) for each in result.get("credentials") or []],
         "endorsements": [result_view(each) for each in result.get("endorsements") or []],
         "holder": result.get("holder"),
+        "endorsement": result.get("endorsement"),
     }
     if summary:
         trust = summary["issuer"]["trust"]
-        view["trust"] = {"status": trust["status"], "words": TRUST_WORDS[trust["status"]]}
+        view["trust"] = {
+            "status": trust["status"],
+            "words": TRUST_WORDS[trust["status"]],
+            "accreditation": trust.get("accreditation"),
+        }
         view["status"] = result["standing"]
         view["proven"] = any(
             c["id"] == "proof" and c["outcome"] == "passed" for c in view["checks"]
