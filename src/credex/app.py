@@ -30,6 +30,10 @@ from credex.oid4vci.install import install_oid4vci
 from credex.oid4vp.router import router as oid4vp_router
 from credex.ops.router import router as ops_router
 from credex.problems import PROBLEM_JSON, install_problem_handlers
+from credex.recognition.accreditation_router import router as accreditations_router
+from credex.recognition.endorsement_router import router as endorsements_router
+from credex.recognition.nqf_router import router as nqf_router
+from credex.recognition.rpl_router import router as rpl_router
 from credex.request_guard import RequestGuardMiddleware
 from credex.settings import Settings, get_settings
 from credex.stacking.pages import router as pathways_page_router
@@ -43,6 +47,7 @@ from credex.web.admin_competencies import router as admin_competencies_page_rout
 from credex.web.admin_frameworks import router as admin_frameworks_page_router
 from credex.web.api_docs import install_api_docs
 from credex.web.public_frameworks import router as public_frameworks_page_router
+from credex.web.recognition_pages import router as recognition_pages_router
 from credex.web.security_headers import HtmlSecurityHeadersMiddleware
 from credex.web.verify_ask import router as verify_ask_page_router
 
@@ -117,6 +122,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_verification(app)
     install_wallet(app)
     install_oid4vci(app)
+    app.include_router(nqf_router)
+    app.include_router(accreditations_router)
+    app.include_router(endorsements_router)
+    app.include_router(rpl_router)
+    app.include_router(recognition_pages_router)
     install_job_worker(app)
     app.include_router(oid4vp_router)
     app.include_router(verify_ask_page_router)

@@ -180,3 +180,13 @@ def _load_demo(settings: Settings) -> None:
 
 def main() -> None:
     app()
+
+
+def _register_recognition() -> None:
+    from credex.recognition.cli import accreditations_app, nqf_app
+
+    app.add_typer(accreditations_app, name="accreditations")
+    app.add_typer(nqf_app, name="nqf")
+
+
+_register_recognition()

@@ -22,6 +22,7 @@ from credex.core.credentials.microcredential import (
     GradingScheme,
     LearningOutcome,
     MicroCredentialSpec,
+    NationalLevel,
     PreviousVersion,
     QualityAssurance,
     build_achievement,
@@ -37,6 +38,7 @@ from credex.db.models import Achievement, Competency, Framework, Issuer
 from credex.deps import SessionDep, SettingsDep
 from credex.errors import NotFound
 from credex.issuers.public import issuer_profile
+from credex.recognition.nqf import find_level
 from credex.web.achievement_page import render_achievement_page
 from credex.web.document_pages import negotiated, not_found
 from credex.web.negotiation import prefers_html
@@ -119,6 +121,24 @@ def achievement_spec(
         previous_version=PreviousVersion(achievement_url(previous.id, base_url), previous.version)
         if previous
         else None,
+        national_level=_national_level(session, achievement, base_url),
+    )
+
+
+def _national_level(
+    session: Session, achievement: Achievement, base_url: str
+) -> NationalLevel | None:
+    stated = achievement.nqf
+    found = find_level(session, stated["country"], stated["level"]) if stated else None
+    if found is None:
+        return None
+    return NationalLevel(
+        country=found.country,
+        country_name=found.country_name,
+        framework=found.framework,
+        level=found.level,
+        label=found.label,
+        url=f"{base_url}/api/v1/nqf/{found.country}#level-{found.level}",
     )
 
 

@@ -133,6 +133,18 @@ def _number(value: str | None) -> Decimal | None:
 GradingSchemes = Annotated[list[ResultDescriptionIn], AfterValidator(_distinct_names)]
 
 
+class NqfIn(StrictInput):
+    """A level of a national qualifications framework (see `GET /api/v1/nqf/{country}`)."""
+
+    country: Annotated[str, trimmed_text(2)]
+    level: Annotated[str, trimmed_text(20)]
+
+
+class NqfRead(BaseModel):
+    country: str
+    level: str
+
+
 class _Fields(StrictInput):
     """Everything but the identity fields; shared by create and (all-optional) update."""
 
@@ -156,6 +168,9 @@ class _Fields(StrictInput):
     )
     further_information: LanguageMap | None = None
     validity_months: Annotated[int, Field(ge=1, le=600)] | None = None
+    nqf: NqfIn | None = Field(
+        default=None, description="national level beside the EQF level, e.g. FR level 5"
+    )
 
 
 class AchievementCreate(_Fields):
@@ -238,6 +253,7 @@ class AchievementRead(BaseModel):
     further_information: dict[str, str] | None
     validity_months: int | None
     notify_learners: bool
+    nqf: NqfRead | None = None
     language: str
     version: str
     previous_version_id: uuid.UUID | None

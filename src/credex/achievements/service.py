@@ -48,6 +48,7 @@ EDITABLE_FIELDS = (
     "stacks_into",
     "further_information",
     "validity_months",
+    "nqf",
     "language",
     "version",
 )

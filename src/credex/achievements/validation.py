@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from credex.achievements import repository
 from credex.db.models import Achievement
-from credex.errors import InvalidInput, field_error
+from credex.errors import InvalidInput, NotFound, field_error
+from credex.recognition.nqf import find_level, normalise_country
 
 _LANGUAGE_MAPS = (
     "name",
@@ -44,6 +45,7 @@ def validate_state(
     errors = _language_errors(state)
     errors += _competency_errors(session, state["learning_outcomes"], existing)
     errors += _stacking_errors(session, state, issuer_id, achievement_id, publishing)
+    errors += _nqf_errors(session, state)
     if errors:
         raise InvalidInput(f"{len(errors)} field(s) are invalid", errors=errors)
 
@@ -146,3 +148,24 @@ def _stacks_into(
         seen |= next_ids
         frontier = list(repository.achievements_of_issuer(session, issuer_id, next_ids).values())
     return False
+
+
+def _nqf_errors(session: Session, state: dict[str, Any]) -> list[dict[str, Any]]:
+    """The national level must be recorded, and referenced to the stated EQF level."""
+    stated = state.get("nqf")
+    if not stated:
+        return []
+    try:
+        country = normalise_country(stated["country"])
+    except NotFound:
+        return [field_error("/nqf/country", "not a country code (ISO 3166-1 alpha-2)")]
+    level = find_level(session, country, stated["level"])
+    if level is None:
+        why = f"no level {stated['level']!r} is recorded for {country} (GET /api/v1/nqf/{country})"
+        return [field_error("/nqf/level", why)]
+    stated["country"] = country
+    eqf = state.get("eqf_level")
+    if eqf is not None and eqf != level.eqf:
+        why = f"{country} level {level.level} is referenced to EQF {level.eqf}, not EQF {eqf}"
+        return [field_error("/nqf/level", why)]
+    return []

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Literal
 
-Role = Literal["admin", "issuer", "learner"]
+Role = Literal["admin", "issuer", "learner", "endorser"]
 
 
 @dataclass(frozen=True)

@@ -45,9 +45,10 @@ def create_token(
     learner_email: str | None = None,
     expires_at: datetime | None = None,
 ) -> IssuedToken:
-    if role == "issuer" and issuer_id is None:
+    if role in ("issuer", "endorser") and issuer_id is None:
         raise InvalidInput(
-            "an issuer token needs an issuer", errors=[field_error("/issuer_id", "required")]
+            f"an {role} token needs its organisation",
+            errors=[field_error("/issuer_id", "required")],
         )
     if role == "learner" and not learner_email:
         raise InvalidInput(
@@ -63,7 +64,7 @@ def create_token(
         role=role,
         token_hash=hash_token(token),
         prefix=token[:10],
-        issuer_id=issuer_id if role == "issuer" else None,
+        issuer_id=issuer_id if role in ("issuer", "endorser") else None,
         learner_email=learner_email if role == "learner" else None,
         expires_at=expires_at,
     )

@@ -33,6 +33,7 @@ from credex.db.models import Achievement, Award, AwardComponent, Credential, Iss
 from credex.errors import Conflict, NotFound
 from credex.issuance.document import credential_url
 from credex.issuers.public import issuer_did
+from credex.recognition.nqf import find_level
 
 # otherIdentifiers types that name a legal (eIDAS / business register / VAT) identifier
 LEGAL_IDENTIFIER_TYPES = (
@@ -174,6 +175,18 @@ def _map(language_map: dict[str, Any] | None) -> LanguageMap | None:
     return {tag: str(text) for tag, text in language_map.items() if text}
 
 
+def _nqf_level(
+    session: Session, achievement: Achievement, base_url: str
+) -> tuple[str, str, str] | None:
+    """ELM `nqfLevel`: the level as a concept of this service's copy of the country's NQF."""
+    stated = achievement.nqf
+    found = find_level(session, stated["country"], stated["level"]) if stated else None
+    if found is None:
+        return None
+    scheme = f"{base_url}/api/v1/nqf/{found.country}"
+    return f"{scheme}#level-{found.level}", scheme, f"{found.country_name}: {found.label}"
+
+
 def specification(
     session: Session, achievement: Achievement, issuer: Issuer, base_url: str
 ) -> ElmSpecification:
@@ -185,6 +198,7 @@ def specification(
         languages=_languages(achievement),
         outcomes=_outcomes(session, achievement),
         eqf_level=achievement.eqf_level,
+        nqf_level=_nqf_level(session, achievement, base_url),
         ects_credits=achievement.ects_credits,
         workload_hours=achievement.workload_hours,
         participation_form=achievement.participation_form,

@@ -79,6 +79,7 @@ class CredentialFacts:
     status_entry: dict[str, Any]
     result: dict[str, Any] | None = None
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    endorsements: list[dict[str, Any]] = field(default_factory=list)  # signed, as published
     narrative: str | None = None
     activity_start: datetime | None = None
     activity_end: datetime | None = None
@@ -116,6 +117,8 @@ def build_credential(facts: CredentialFacts) -> dict[str, Any]:
     credential["credentialSubject"] = subject
     if facts.evidence:
         credential["evidence"] = facts.evidence
+    if facts.endorsements:
+        credential["endorsement"] = facts.endorsements
     credential["credentialSchema"] = [
         {"id": ACHIEVEMENT_CREDENTIAL_SCHEMA, "type": OB_SCHEMA_VALIDATOR_TYPE}
     ]

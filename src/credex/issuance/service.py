@@ -48,6 +48,7 @@ from credex.keys.signer import IssuerKeySigner, signer_for_issuer, signer_for_ke
 from credex.learners.service import learner_for_issuance
 from credex.learners.tenancy import acting_issuer_id
 from credex.notifications import queue as notification_queue
+from credex.recognition.endorsement_store import active_endorsements
 from credex.settings import Settings
 from credex.status_lists import allocation
 from credex.status_lists.repository import IETF_STATUS_LIST
@@ -228,6 +229,7 @@ class SharedDocuments:
 
     issuer: dict[str, Any]
     achievement: dict[str, Any]
+    endorsements: list[dict[str, Any]]
 
 
 def shared_documents(
@@ -236,6 +238,7 @@ def shared_documents(
     return SharedDocuments(
         issuer=credential_issuer(issuer_profile(issuer, base_url)),
         achievement=embedded_achievement(session, achievement, issuer, base_url),
+        endorsements=active_endorsements(session, achievement.id),
     )
 
 
@@ -280,6 +283,7 @@ def _facts(
         status_entry={},
         result=result_of(request.result, achievement, achievement_url(achievement.id, base_url)),
         evidence=[evidence_json(item.model_dump(exclude_none=True)) for item in request.evidence],
+        endorsements=parts.endorsements,
         narrative=request.narrative,
         activity_start=request.activity_start,
         activity_end=request.activity_end,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from credex.db.models import Credential, StatusEntry, StatusList
 from credex.issuance.sql import insert_unless_conflict
+from credex.recognition.endorsement_store import withdrawn_indexes
 
 REVOCATION = "revocation"
 IETF_STATUS_LIST = "token-status"
@@ -116,13 +117,13 @@ def list_by_id(session: Session, list_id: uuid.UUID) -> StatusList | None:
 
 
 def revoked_indexes(session: Session, list_id: uuid.UUID) -> list[int]:
-    return list(
-        session.scalars(
-            select(Credential.status_index).where(
-                Credential.status_list_id == list_id, Credential.status == "revoked"
-            )
+    """Revoked credentials, and withdrawn endorsements (an endorser's list holds only those)."""
+    revoked = session.scalars(
+        select(Credential.status_index).where(
+            Credential.status_list_id == list_id, Credential.status == "revoked"
         )
     )
+    return [*revoked, *withdrawn_indexes(session, list_id)]
 
 
 def token_statuses(session: Session, list_id: uuid.UUID) -> list[tuple[int, str]]:

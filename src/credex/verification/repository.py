@@ -12,8 +12,9 @@ from credex.db.models import AwardComponent, Credential, Issuer, TrustedIssuer
 
 
 def trusted_issuers() -> Select[TrustedIssuer]:
-    """Every query for the trusted list starts here."""
-    return select(TrustedIssuer)
+    """Every query for the trusted list starts here: registry entries without an accrediting
+    body (accreditations proper are listed at `/api/v1/accreditations`)."""
+    return select(TrustedIssuer).where(TrustedIssuer.accredited_by.is_(None))
 
 
 def trusted_issuer_named(session: Session, issuer: str) -> TrustedIssuer | None:

@@ -110,6 +110,10 @@ class VerificationRead(BaseModel):
         "credential page give: {state, label, words}",
     )
     endorsements: list[VerificationRead] = Field(default_factory=list)
+    endorsement: dict[str, Any] | None = Field(
+        default=None,
+        description="for an embedded endorsement: endorser, endorsed, comment, state, words",
+    )
     holder: str | None = None
     credentials: list[VerificationRead] | None = None
     checked_at: str | None = None

@@ -33,7 +33,7 @@ from credex.verification.fetcher import FetchError, GuardedFetcher
 from credex.verification.repository import public_credential_content
 from credex.verification.sd_jwt_vc import SdJwtChecker, looks_like_sd_jwt, sd_jwt_summary
 from credex.verification.standing import standing_of_report
-from credex.verification.trust import TrustResolver
+from credex.verification.trust import TrustResolver, accreditation_check
 
 InputKind = Literal["credential", "jwt", "url", "file", "presentation"]
 Payload = dict[str, Any] | str | bytes
@@ -109,7 +109,7 @@ class Verifier:
         self.fetcher = fetcher
         self.now = now
         self.documents = VerificationDocuments(session, settings, fetcher, pinned)
-        self.trust = TrustResolver(session, settings)
+        self.trust = TrustResolver(session, settings, now)
         base = re.escape(settings.base_url)
         self._own_credential = re.compile(rf"^{base}/credentials/([0-9a-fA-F-]{{36}})/?$")
 
@@ -176,7 +176,6 @@ class Verifier:
             return None, _fetch_problem(url, exc)
 
     def credential_result(self, report: VerificationReport) -> dict[str, Any]:
-        body = report.to_dict()
         summary = None
         if report.credential:
             summary = (
@@ -184,6 +183,9 @@ class Verifier:
                 if report.format == "sd-jwt"
                 else summarize_credential(report.credential)
             )
+        if summary is not None and report.check("accreditation") is None:
+            accreditation_check(report, self.trust.trust(summary["issuer"]["id"]))
+        body = report.to_dict()
         issuer_name = summary["issuer"]["name"] if summary else None
         checks = body["checks"]
         standing = standing_of_report(checks, issuer_name)
@@ -199,7 +201,7 @@ class Verifier:
         body["credential"] = summary
         body["standing"] = standing.to_dict()
         body["endorsements"] = [
-            self.credential_result(nested) for nested in report.nested.get("endorsements", [])
+            self.endorsement_result(nested) for nested in report.nested.get("endorsements", [])
         ]
         return body
 
@@ -215,6 +217,12 @@ class Verifier:
         except ValueError:
             return None
 
+    def endorsement_result(self, report: VerificationReport) -> dict[str, Any]:
+        """An embedded endorsement's own report, plus who endorsed what, in words."""
+        body = self.credential_result(report)
+        body["endorsement"] = endorsement_summary(report, body["standing"]["state"])
+        return body
+
     def presentation_result(self, report: PresentationReport) -> dict[str, Any]:
         body = report.to_dict()
         body["credentials"] = [self.credential_result(each) for each in report.credentials]
@@ -228,6 +236,53 @@ def _fetch_problem(url: str, exc: FetchError) -> str:
     if exc.status is not None:
         return f"the credential could not be retrieved (HTTP {exc.status})"
     return "the credential could not be retrieved from that address"
+
+
+def endorsement_summary(report: VerificationReport, standing: str) -> dict[str, Any] | None:
+    """`{"endorser", "endorsed", "comment", "state", "words"}`; state `withdrawn` when the
+    endorser set its status bit, `not verified` when it does not verify, else `active`."""
+    credential = report.credential
+    if not credential:
+        return None
+    summary = summarize_credential(credential)
+    subject = credential.get("credentialSubject")
+    subject = subject if isinstance(subject, dict) else {}
+    endorser = summary["issuer"]["name"] or summary["issuer"]["id"] or "an unnamed endorser"
+    endorsed = subject.get("id") if isinstance(subject.get("id"), str) else None
+    comment = subject.get("endorsementComment")
+    if standing in ("revoked", "suspended"):
+        state = "withdrawn"
+    elif not report.verified:
+        state = "not verified"
+    else:
+        state = "active"
+    words = f"Endorsed by {endorser}" + (f" ({endorsed})" if endorsed else "")
+    if state != "active":
+        words += f": {state}"
+    return {
+        "endorser": endorser,
+        "endorsed": endorsed,
+        "comment": comment if isinstance(comment, str) else None,
+        "state": state,
+        "words": words,
+    }
+
+
+def status_summary(report: VerificationReport) -> dict[str, str]:
+    """The credential's standing in words: active, revoked, suspended, expired, not yet valid."""
+    validity = report.check("validity")
+    status = report.check("status")
+    if status is not None and status.outcome == "failed":
+        state = status.detail.split(":", 1)[0].split()[0]
+        return {"state": state, "detail": status.detail}
+    if validity is not None and validity.outcome == "failed":
+        state = "expired" if validity.detail.startswith("expired") else "not yet valid"
+        return {"state": state, "detail": validity.detail}
+    if status is not None and status.outcome == "error":
+        return {"state": "unknown", "detail": status.detail}
+    if status is None or status.outcome == "skipped":
+        return {"state": "no status information", "detail": "the issuer publishes no status"}
+    return {"state": "active", "detail": status.detail}
 
 
 def verify_submission(

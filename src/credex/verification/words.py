@@ -14,6 +14,7 @@ CHECK_LABELS = {
     "proof": "Digital signature",
     "key_binding": "Signing key belongs to the issuer",
     "issuer": "Issuer is known",
+    "accreditation": "Provider is accredited",
     "validity": "Validity period",
     "status": "Revocation status",
     "recipient": "Recipient",
@@ -33,6 +34,8 @@ SYMBOLS = {"passed": "✔", "failed": "✖", "error": "?", "skipped": "–", "wa
 TRUST_WORDS = {
     "this-service": "Registered with this service",
     "trusted-list": "On this service's trusted issuers list",
+    "accredited": "Accredited provider",
+    "accreditation-expired": "Accreditation expired",
     "unknown": "Unknown issuer: not on this service's trusted list",
 }
 
@@ -82,6 +85,10 @@ MEANINGS = {
     "issuer": (
         "The issuer is known to this service.",
         "This service does not know the issuer: decide whether you trust them.",
+    ),
+    "accreditation": (
+        "The provider holds a current accreditation, as stated.",
+        "The provider's accreditation expired, or the registry does not know the provider.",
     ),
     "validity": ("It is within its validity period.", "It is outside its validity period."),
     "status": ("The issuer has not revoked or suspended it.", "The issuer withdrew it."),

@@ -39,6 +39,7 @@ from credex.db.models import (
 )
 from credex.errors import Forbidden
 from credex.oid4vci.erasure import erase_deliveries
+from credex.recognition.rpl import delete_applications_of
 from credex.wallet import import_ as imported
 from credex.wallet import repository
 from credex.wallet.schemas import AccountDeleted, AccountExport
@@ -157,6 +158,7 @@ def _credential_record(row: Credential) -> dict[str, Any]:
 
 def delete_account(session: Session, principal: Principal) -> AccountDeleted:
     email = _email(principal)
+    delete_applications_of(session, email)  # RPL applications and their evidence files
     email_hash = hash_identity(email, None)
     now = utcnow()
     learners = session.scalars(repository.learners_of_person(principal).with_for_update()).all()

@@ -23,6 +23,7 @@ from credex.core.credentials.microcredential import (
     MicroCredentialSpec,
 )
 from credex.db.models import Achievement
+from credex.recognition.endorsement_store import endorsements_of
 from credex.web.document_pages import (
     number_text,
     page_image,
@@ -164,6 +165,10 @@ def achievement_view(
             ),
             None,
         ),
+        "national_level": f"{spec.national_level.country_name}: {spec.national_level.label}"
+        if spec.national_level
+        else None,
+        "endorsements": endorsements_of(session, achievement_id=achievement.id),
         "ects": number_text(spec.ects_credits),
         "workload": number_text(spec.workload_hours),
         "outcomes": [

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from credex.achievements import repository as achievements
 from credex.db.models import Achievement, Issuer
 from credex.issuers.public import did_document_url, profile_url, public_profile_document
+from credex.recognition.endorsement_store import endorsements_of
 from credex.settings import Settings
 from credex.web.document_pages import (
     number_text,
@@ -128,5 +129,6 @@ def render_issuer_page(request: Request, session: Session, issuer: Issuer) -> Re
         filename=f"issuer-{issuer.id}.json",
         download_label="Download the Open Badges Profile (JSON-LD)",
         issuer=view,
+        endorsements=endorsements_of(session, issuer_id=issuer.id),
         achievements=catalogue,
     )

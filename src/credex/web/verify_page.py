@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from credex.core.verification.summary import level_text
 from credex.deps import ReadSessionDep, SettingsDep
 from credex.verification import service
 from credex.verification.ratelimit import VerificationRateLimit
@@ -31,7 +32,7 @@ def _facts(summary: dict[str, Any]) -> list[tuple[str, str]]:
     facts = [
         ("Achievement", summary["achievement"]["name"] or summary["name"] or NOT_STATED),
         ("Type", summary["achievement"]["type"] or NOT_STATED),
-        ("EQF level", f"Level {eqf}" if eqf else NOT_STATED),
+        _level(eqf, summary.get("national_level")),
         ("ECTS credits", ects or NOT_STATED),
         ("Workload", summary["workload"] or NOT_STATED),
         ("Issued (valid from)", human_date(summary["valid_from"]) or NOT_STATED),
@@ -40,6 +41,13 @@ def _facts(summary: dict[str, Any]) -> list[tuple[str, str]]:
     if summary["awarded"]:
         facts.append(("Awarded", human_date(summary["awarded"]) or NOT_STATED))
     return facts
+
+
+def _level(eqf: int | None, national: str | None) -> tuple[str, str]:
+    """ "EQF 5 (France: niveau 5)" when a national level is stated, else "Level 5" of the EQF."""
+    if national:
+        return ("Level", level_text(eqf, national) or NOT_STATED)
+    return ("EQF level", f"Level {eqf}" if eqf else NOT_STATED)
 
 
 def _verdict(result: dict[str, Any]) -> dict[str, str]:
@@ -83,10 +91,15 @@ def result_view(result: dict[str, Any]) -> dict[str, Any]:
         "credentials": [result_view(each) for each in result.get("credentials") or []],
         "endorsements": [result_view(each) for each in result.get("endorsements") or []],
         "holder": result.get("holder"),
+        "endorsement": result.get("endorsement"),
     }
     if summary:
         trust = summary["issuer"]["trust"]
-        view["trust"] = {"status": trust["status"], "words": TRUST_WORDS[trust["status"]]}
+        view["trust"] = {
+            "status": trust["status"],
+            "words": TRUST_WORDS[trust["status"]],
+            "accreditation": trust.get("accreditation"),
+        }
         view["status"] = result["standing"]
         view["proven"] = any(
             c["id"] == "proof" and c["outcome"] == "passed" for c in view["checks"]

@@ -30,6 +30,7 @@ EQF_FRAMEWORK = "European Qualifications Framework"
 EQF_CONCEPT = "http://data.europa.eu/snb/eqf/{level}"
 COMPETENCY_TARGET_TYPE = "ceasn:Competency"
 EQF_TARGET_TYPE = "ext:EQF"
+NQF_TARGET_TYPE = "ext:NQF"
 SUPERVISION_WITH_ID_CHECK = "supervised_with_id_check"
 
 
@@ -72,6 +73,21 @@ class GradingScheme:
 
 
 @dataclass(frozen=True)
+class NationalLevel:
+    """A level of a national qualifications framework (EQF Recommendation 2017, Annex III).
+
+    `url` identifies the level (this service's NQF document, with the level as fragment).
+    """
+
+    country: str
+    country_name: str
+    framework: str
+    level: str
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
 class PreviousVersion:
     id: str
     version: str | None = None
@@ -111,6 +127,7 @@ class MicroCredentialSpec:
     issuer_country: str | None = None
     creator: Mapping[str, Any] | None = None
     previous_version: PreviousVersion | None = None
+    national_level: NationalLevel | None = None
 
 
 def decimal_text(value: Decimal) -> str:
@@ -136,6 +153,18 @@ def eqf_alignment(level: int) -> dict[str, Any]:
         "targetFramework": EQF_FRAMEWORK,
         "targetCode": str(level),
         "targetType": EQF_TARGET_TYPE,
+    }
+
+
+def nqf_alignment(level: NationalLevel) -> dict[str, Any]:
+    """The national level as a second alignment: "France: niveau 5" beside "EQF level 5"."""
+    return {
+        "type": ["Alignment"],
+        "targetUrl": level.url,
+        "targetName": f"{level.country_name}: {level.label}",
+        "targetFramework": level.framework,
+        "targetCode": level.level,
+        "targetType": NQF_TARGET_TYPE,
     }
 
 
@@ -231,8 +260,10 @@ def _default_criteria(spec: MicroCredentialSpec) -> str:
 
 
 def _achievement_alignments(spec: MicroCredentialSpec) -> list[dict[str, Any]]:
-    """EQF first, then each outcome's targets once (by URL), in the order they appear."""
+    """EQF, the national level, then each outcome's targets once (by URL), in order."""
     alignments = [eqf_alignment(spec.eqf_level)] if spec.eqf_level is not None else []
+    if spec.national_level is not None:
+        alignments.append(nqf_alignment(spec.national_level))
     seen: set[str] = set()
     for outcome in spec.learning_outcomes:
         for target in outcome.alignments:

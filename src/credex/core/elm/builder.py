@@ -277,6 +277,9 @@ def _specification(spec: ElmSpecification, ids: _Ids) -> dict[str, Any]:
         node["eqfLevel"] = vocab.concept(
             f"{vocab.SNB}/eqf/{spec.eqf_level}", vocab.EQF_SCHEME, {"en": f"Level {spec.eqf_level}"}
         )
+    if spec.nqf_level is not None:
+        iri, scheme, label = spec.nqf_level
+        node["nqfLevel"] = vocab.concept(iri, scheme, {"en": label})
     if spec.ects_credits is not None:
         node["creditPoint"] = [
             {

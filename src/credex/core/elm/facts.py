@@ -45,6 +45,8 @@ class ElmSpecification:
     languages: tuple[str, ...]  # primary first
     outcomes: tuple[ElmOutcome, ...] = ()
     eqf_level: int | None = None
+    # A national level: (concept IRI, concept scheme IRI, label such as "France: niveau 5").
+    nqf_level: tuple[str, str, str] | None = None
     ects_credits: Decimal | None = None
     workload_hours: Decimal | None = None
     participation_form: str | None = None

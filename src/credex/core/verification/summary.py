@@ -132,6 +132,21 @@ def eqf_level(achievement: Mapping[str, Any]) -> int | None:
     return None
 
 
+def national_level(achievement: Mapping[str, Any]) -> str | None:
+    """The name of an `ext:NQF` alignment, e.g. "France: niveau 5" (credex, OB 3.0 Alignment)."""
+    for alignment in as_list(achievement.get("alignment")):
+        if isinstance(alignment, dict) and alignment.get("targetType") == "ext:NQF":
+            return text_of(alignment.get("targetName"))
+    return None
+
+
+def level_text(eqf: int | None, national: str | None) -> str | None:
+    """How reports and pages state the level: "EQF 5 (France: niveau 5)"."""
+    if eqf is None:
+        return national
+    return f"EQF {eqf} ({national})" if national else f"EQF {eqf}"
+
+
 def _eqf_from(value: Any) -> int | None:
     if isinstance(value, Mapping):
         value = value.get("id")
@@ -206,6 +221,8 @@ def summarize_credential(credential: Mapping[str, Any]) -> dict[str, Any]:
             "image": _image_url(achievement.get("image")),
         },
         "eqf_level": eqf_level(achievement),
+        "national_level": national_level(achievement),
+        "level": level_text(eqf_level(achievement), national_level(achievement)),
         "ects": ects_credits(achievement),
         "workload": workload(achievement),
         "valid_from": text_of(credential.get("validFrom" if version_2 else "issuanceDate")),

@@ -20,6 +20,7 @@ from credex.db.models.oid4vci import (
     OAuthCode,
 )
 from credex.db.models.presentations import PresentationRequest
+from credex.db.models.recognition import EvidenceFile, RecognitionApplication
 from credex.db.models.renderings import CredentialRendering, IssuerSeal
 from credex.db.models.stacking import (
     Award,
@@ -31,11 +32,12 @@ from credex.db.models.stacking import (
 from credex.db.models.status_lists import StatusEntry, StatusList
 from credex.db.models.throttle import RateLimitHit
 from credex.db.models.tokens import ApiToken
-from credex.db.models.trust import TrustedIssuer
+from credex.db.models.trust import Accreditation, Endorsement, NqfLevel, TrustedIssuer
 from credex.db.models.wallet import AccountTombstone, MagicLink, OutboxMessage, ShareLink
 
 __all__ = [
     "AccountTombstone",
+    "Accreditation",
     "Achievement",
     "ApiToken",
     "AuditEntry",
@@ -49,6 +51,8 @@ __all__ = [
     "CredentialNotification",
     "CredentialOffer",
     "CredentialRendering",
+    "Endorsement",
+    "EvidenceFile",
     "ExternalCredential",
     "Framework",
     "Issuer",
@@ -58,12 +62,14 @@ __all__ = [
     "JobItem",
     "Learner",
     "MagicLink",
+    "NqfLevel",
     "OAuthAccessToken",
     "OAuthCode",
     "OutboxMessage",
     "PathwayShare",
     "PresentationRequest",
     "RateLimitHit",
+    "RecognitionApplication",
     "ShareLink",
     "StackingRule",
     "StatusEntry",

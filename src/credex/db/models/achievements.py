@@ -81,6 +81,8 @@ class Achievement(UUIDPrimaryKey, Timestamps, Base):
     validity_months: Mapped[int | None]
     # Mail learners when this achievement is awarded (issue 16); a request may still opt out.
     notify_learners: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
+    # {"country": "FR", "level": "5"}: a level of a national framework (see `nqf_levels`).
+    nqf: Mapped[dict[str, Any] | None]
     previous_version_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("achievements.id"), index=True
     )

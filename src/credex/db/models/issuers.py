@@ -44,6 +44,9 @@ class Issuer(UUIDPrimaryKey, Timestamps, Base):
     # Annex I element 11: {"type", "body", "url"}.
     quality_assurance: Mapped[dict[str, Any] | None]
     accreditation_note: Mapped[str | None] = mapped_column(Text)
+    # "provider" issues credentials; "endorser" (employer, sector body, QA agency) only signs
+    # EndorsementCredentials with its own keys and did:web (credex.recognition.endorsements).
+    kind: Mapped[str] = mapped_column(String(16), default="provider", server_default="provider")
     # `web` (did:web under CREDEX_BASE_URL, keys rotate) or `key` (did:key, chosen at creation).
     did_method: Mapped[str] = mapped_column(String(8), default="web", server_default="web")
     # did:key issuers only: the did:key of the Ed25519 key-1, the issuer's primary identifier.

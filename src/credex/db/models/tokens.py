@@ -13,7 +13,9 @@ from credex.db.base import Base, UUIDPrimaryKey, utcnow
 
 class ApiToken(UUIDPrimaryKey, Base):
     __tablename__ = "api_tokens"
-    __table_args__ = (CheckConstraint("role IN ('admin', 'issuer', 'learner')", name="role_known"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'issuer', 'learner', 'endorser')", name="role_known"),
+    )
 
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))

@@ -1,0 +1,1 @@
+"""Recognition: national levels referenced to EQF, the accreditation registry, endorsements."""
