@@ -61,10 +61,12 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         base_url=url,
         key_encryption_key=generate_kek(),
         log_level="WARNING",
+        signing_processes=0,  # sign in the job worker's thread: no process pool per test
     )
     migrate.upgrade(db_url)
     database = Database.from_url(db_url)
     app = create_app(settings, database)
+    app.state.job_worker_enabled = True  # its own database file: bulk jobs run as in production
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
