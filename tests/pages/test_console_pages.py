@@ -44,7 +44,9 @@ def _sign_in(server: LiveServer, page: Any, email: str, start: str) -> None:
     page.get_by_role("heading", name="Check your e-mail").wait_for()
     with server.database.unit_of_work() as session:
         body = session.scalars(
-            select(OutboxMessage.body).where(OutboxMessage.to_address == email)
+            select(OutboxMessage.body).where(
+                OutboxMessage.to_address == email, OutboxMessage.kind == "magic_link"
+            )
         ).one()
     found = re.search(rf"{re.escape(server.url)}/signin/\S+", body)
     assert found, body
