@@ -69,9 +69,7 @@ def upgrade() -> None:
         sa.Column("expires_at", _TS, nullable=False),
         sa.Column("ended_at", _TS, nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.CheckConstraint(
-            "kind IN ('learner', 'staff')", name=op.f("ck_web_sessions_kind_known")
-        ),
+        sa.CheckConstraint("kind IN ('learner', 'staff')", name=op.f("ck_web_sessions_kind_known")),
         sa.ForeignKeyConstraint(
             ["account_id"], ["accounts.id"], name=op.f("fk_web_sessions_account_id_accounts")
         ),
