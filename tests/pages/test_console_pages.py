@@ -68,6 +68,7 @@ def _bulk_csv(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.job_worker
 def test_a_manager_publishes_issues_bulk_issues_and_revokes(
     live_server: LiveServer, page: Any, tmp_path: Path
 ) -> None:
