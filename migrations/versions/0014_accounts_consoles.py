@@ -1,7 +1,7 @@
 """accounts: staff accounts, memberships per issuer, browser sessions; audit objects; logos
 
 Revision ID: 0014
-Revises: 0017
+Revises: 0012
 Create Date: 2026-12-07 23:55:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import credex.db.base
 
 revision = "0014"
-down_revision = "0017"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
