@@ -1,7 +1,7 @@
 """recognition: NQF levels, the accreditation registry (replacing trusted_issuers)
 
 Revision ID: 0020
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-08 00:50:00.000000
 """
 
@@ -17,7 +17,7 @@ import credex.db.base
 from credex.recognition.nqf import seed_data
 
 revision = "0020"
-down_revision = "0012"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -11,6 +11,7 @@ import pytest
 from tests.api.test_issuance_support import make_achievement, make_issuer
 from tests.browser import LiveServer
 from tests.conftest import make_token
+from tests.web_support import COOKIE_NAME, web_session
 
 pytestmark = pytest.mark.browser
 ANA = "ana@example.org"
@@ -20,11 +21,11 @@ def test_a_learner_applies_from_the_achievement_page(live_server: LiveServer, pa
     server = live_server
     issuer_id = make_issuer(server.database, server.settings, "Creative Skills Lab")
     achievement_id = make_achievement(server.database, issuer_id)
-    learner = make_token(server.database, role="learner", name="page", learner_email=ANA)
+    learner = web_session(server.database, server.settings, ANA)
     page.set_viewport_size({"width": 360, "height": 800})
     errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.context.add_cookies([{"name": "credex_wallet", "value": learner, "url": server.url}])
+    page.context.add_cookies([{"name": COOKIE_NAME, "value": learner, "url": server.url}])
     page.goto(f"{server.url}/achievements/{achievement_id}")
     page.get_by_role("link", name="Apply to have prior learning recognised").click()
     page.get_by_role("heading", name="Apply for", exact=False).wait_for()

@@ -20,8 +20,8 @@ from credex.db.models import Achievement
 from credex.deps import SessionDep, SettingsDep
 from credex.errors import Conflict, InvalidInput, NotFound
 from credex.recognition import rpl
-from credex.wallet.web_session import CheckedLearnerForm, PageLearner, PageLearnerDep
 from credex.web.forms import SubmittedForm, SubmittedFormDep
+from credex.web.session import CheckedLearnerForm, PageLearner, PageLearnerDep
 from credex.web.templating import PageRoute, render
 
 router = APIRouter(prefix="/wallet/recognition", route_class=PageRoute, include_in_schema=False)

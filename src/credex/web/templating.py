@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from credex import __version__
 from credex.errors import CredexError
+from credex.web.nav import nav_user
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -58,17 +59,22 @@ environment = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
 )
+# Every user-visible string goes through gettext (`_()`, `{% trans %}`); catalogues come later.
+environment.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 environment.filters["localized"] = localized
 environment.globals["static_url"] = static_url
 
 
 def render(request: Request, name: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
     """Render `name` with the variables every page (base.html) needs, plus `context`."""
+    user = nav_user(request)
     values: dict[str, Any] = {
         "request": request,
         "lang": "en",
-        "page_admin": getattr(request.state, "page_admin", None),
+        "nav_user": user,
+        "csrf_token": user.csrf_token if user else "",
         "title": "credex",
     }
     values.update(context)
@@ -87,7 +93,7 @@ class PageError(Exception):
 
 
 class LoginRequired(Exception):
-    """The page needs a signed-in admin: redirect to the sign-in page, then come back."""
+    """The page needs a signed-in staff member: redirect to the sign-in page, then come back."""
 
     def __init__(self, next_path: str) -> None:
         super().__init__(next_path)
@@ -124,4 +130,17 @@ def error_page(request: Request, error: PageError) -> HTMLResponse:
         status_code=error.status,
         title=error.title,
         error=error,
+    )
+
+
+def attachment(data: bytes | str, media_type: str, filename: str) -> Response:
+    """A download (`Content-Disposition: attachment`), never cached."""
+    return Response(
+        data,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
     )

@@ -4,6 +4,7 @@ Import models from here so Alembic's autogenerate sees the whole metadata.
 """
 
 from credex.db.base import Base
+from credex.db.models.accounts import Account, Membership, WebSession
 from credex.db.models.achievements import Achievement
 from credex.db.models.audit import AuditEntry
 from credex.db.models.credentials import Credential
@@ -36,6 +37,7 @@ from credex.db.models.trust import Accreditation, Endorsement, NqfLevel, Trusted
 from credex.db.models.wallet import AccountTombstone, MagicLink, OutboxMessage, ShareLink
 
 __all__ = [
+    "Account",
     "AccountTombstone",
     "Accreditation",
     "Achievement",
@@ -62,6 +64,7 @@ __all__ = [
     "JobItem",
     "Learner",
     "MagicLink",
+    "Membership",
     "NqfLevel",
     "OAuthAccessToken",
     "OAuthCode",
@@ -75,4 +78,5 @@ __all__ = [
     "StatusEntry",
     "StatusList",
     "TrustedIssuer",
+    "WebSession",
 ]
