@@ -454,6 +454,15 @@ def test_the_vc_api_accepts_sd_jwt_vcs_and_presentations(
     sd_jwt = sd_jwt_held(client, database, settings, tenant, wallet)
     verified = client.post("/credentials/verify", json={"verifiableCredential": sd_jwt})
     assert verified.status_code == 200, verified.text
+    enveloped = {
+        "@context": "https://www.w3.org/ns/credentials/v2",
+        "type": "EnvelopedVerifiableCredential",
+        "id": f"data:application/dc+sd-jwt,{sd_jwt}",
+    }
+    verified = client.post("/credentials/verify", json={"verifiableCredential": enveloped})
+    assert verified.status_code == 200, verified.text
+    as_text = client.post("/credentials/verify", json={"verifiableCredential": '{"a": 1}'})
+    assert as_text.status_code == 400  # a string holding JSON is no credential
     request = wallet.open(ask(client)["request_uri"])
     presented = wallet.sd_jwt_presentation(sd_jwt, request, audience="https://hr.example")
     options = {"challenge": request.nonce, "domain": "https://hr.example"}

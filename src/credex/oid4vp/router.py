@@ -71,10 +71,16 @@ def read_presentation_request(
     )
 
 
-@router.api_route(
+@router.get(
     service.REQUEST_PATH + "/{request_id}",
-    methods=["GET", "POST"],
+    operation_id="oid4vp_request_object",
     summary="The signed request object a wallet fetches (OpenID4VP request_uri)",
+    responses={200: {"content": {REQUEST_OBJECT_TYPE: {}}}},
+)
+@router.post(
+    service.REQUEST_PATH + "/{request_id}",
+    operation_id="oid4vp_request_object_post",
+    summary="The same, for wallets that POST (request_uri_method=post)",
     responses={200: {"content": {REQUEST_OBJECT_TYPE: {}}}},
 )
 def request_object(request_id: uuid.UUID, session: SessionDep, settings: SettingsDep) -> Response:

@@ -210,7 +210,7 @@ class Verifier:
         own = self._own_credential.match(credential_id or "")
         if own is None or self.session is None:
             return None
-        from credex.issuance.revocations import public_revocation
+        from credex.verification.revocations import public_revocation
 
         try:
             return public_revocation(self.session, uuid.UUID(own.group(1)))

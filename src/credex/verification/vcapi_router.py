@@ -113,10 +113,11 @@ def verify_credential(
     _limit: VerificationRateLimit, body: JsonObject, session: ReadSessionDep, settings: SettingsDep
 ) -> JSONResponse:
     """200 `{"verified": true}` for a valid credential; 422 with `errors` otherwise."""
-    credential = body.get("verifiableCredential")
-    if not isinstance(credential, dict) or not credential:
+    credential = _enveloped_sd_jwt(body.get("verifiableCredential"))
+    if not (isinstance(credential, dict) and credential) and not looks_like_sd_jwt(credential):
         # Only maps are credentials (VC DM 2.0 §4.1); a VC-JWT comes as an
-        # EnvelopedVerifiableCredential object (§4.13), which the core unwraps.
+        # EnvelopedVerifiableCredential object (§4.13), which the core unwraps. An SD-JWT VC
+        # is no VC DM credential: it may come enveloped or as its compact serialization.
         raise _malformed(
             "'verifiableCredential' must be a credential object (a VC-JWT goes in an "
             "EnvelopedVerifiableCredential)",
@@ -130,6 +131,21 @@ def verify_credential(
         report = verifier.run(credential)
     verdict = credential_verdict(report, selection)
     return _answer(verdict, {"report": verifier.credential_result(report)})
+
+
+SD_JWT_MEDIA_TYPES = ("application/dc+sd-jwt", "application/vc+sd-jwt")
+
+
+def _enveloped_sd_jwt(value: Any) -> Any:
+    """The SD-JWT inside an EnvelopedVerifiableCredential `data:` URL, else `value` unchanged."""
+    if not isinstance(value, dict) or value.get("type") != "EnvelopedVerifiableCredential":
+        return value
+    url = value.get("id")
+    for media_type in SD_JWT_MEDIA_TYPES:
+        prefix = f"data:{media_type},"
+        if isinstance(url, str) and url.startswith(prefix):
+            return url.removeprefix(prefix)
+    return value
 
 
 def _sd_jwt_presentation(
