@@ -2,7 +2,14 @@
 
 Each database gets a real server (`credex serve --workers 2`) on loopback; load comes from `wrk`
 (16 connections, bounded in time): issuance gives every request a new learner, verification
-cycles through 200 distinct credentials. Bulk issuance posts 10,000 rows and polls the job.
+cycles through 200 distinct credentials. Bulk issuance posts 10,000 rows and polls the job,
+first with one server, then with two `credex serve` processes on the same database.
+
+The lean reference app (`benchmarks.lean_app`: pydantic body, Ed25519 over ~2.4 KB of JSON, one
+ORM INSERT, 2 uvicorn workers) is measured in the same run on the same kind of database; the
+`× lean` column is credex's server CPU per request divided by the lean app's. On a shared
+machine absolute numbers move with the neighbours' load; the ratio, taken minutes apart in the
+same conditions, is the figure to compare.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from typing import Any
 import httpx
 
 from benchmarks import cpu, wrk
-from benchmarks.server import running_server
+from benchmarks.server import running_lean, running_server
 
 CONNECTIONS = 16
 BULK_ROWS = 10_000
@@ -37,10 +44,10 @@ def _credentials(url: str, token: str, achievement_id: str, count: int) -> list[
     return found
 
 
-def _bulk(url: str, token: str, achievement_id: str, rows: int) -> dict[str, float]:
+def _bulk(url: str, token: str, achievement_id: str, rows: int, tag: str) -> dict[str, float]:
     headers = {"Authorization": f"Bearer {token}"}
     items = [
-        {"achievement_id": achievement_id, "learner": {"email": f"bulk-{n}@example.org"}}
+        {"achievement_id": achievement_id, "learner": {"email": f"bulk-{tag}{n}@example.org"}}
         for n in range(rows)
     ]
     started = time.perf_counter()
@@ -73,18 +80,31 @@ def run(
     duration = max(5, int(seconds))
     results: dict[str, dict[str, float]] = {}
     for database in databases:
-        with running_server(database, workers=2) as server:
-            with cpu.measured(server.pid) as use:
-                row = wrk.post_load(
-                    f"{server.url}/api/v1/credentials",
-                    _issue_body(server.achievement_id),
-                    token=server.issuer_token,
-                    connections=CONNECTIONS,
-                    seconds=duration,
-                )
-            results[f"[{database}] HTTP issuance, 2 workers, {CONNECTIONS} conns"] = _with_cpu(
-                row, use
+        with running_lean(database, workers=2) as lean, cpu.measured(lean.pid) as use:
+            row = wrk.post_load(
+                f"{lean.url}/issue",
+                _issue_body("lean"),
+                token=None,
+                connections=CONNECTIONS,
+                seconds=duration,
             )
+        reference = _with_cpu(row, use)
+        lean_ms = reference.get("server_cpu_ms", float("nan"))
+        results[f"[{database}] lean app issuance, 2 workers"] = reference | {"x_lean": 1.0}
+        with running_server(database, workers=2) as server:
+            for label, headers in (("", {}), (", return=minimal", {"Prefer": "return=minimal"})):
+                with cpu.measured(server.pid) as use:
+                    row = wrk.post_load(
+                        f"{server.url}/api/v1/credentials",
+                        _issue_body(server.achievement_id),
+                        token=server.issuer_token,
+                        connections=CONNECTIONS,
+                        seconds=duration,
+                        headers=headers,
+                    )
+                results[f"[{database}] credex issuance{label}"] = _ratio(
+                    _with_cpu(row, use), lean_ms
+                )
             credentials = _credentials(
                 server.url, server.issuer_token, server.achievement_id, VERIFY_POOL
             )
@@ -95,11 +115,23 @@ def run(
                     connections=CONNECTIONS,
                     seconds=duration,
                 )
-            results[f"[{database}] HTTP verify, {CONNECTIONS} conns"] = _with_cpu(row, use)
+            results[f"[{database}] credex verification"] = _ratio(_with_cpu(row, use), lean_ms)
             with cpu.measured(server.pid) as use:
-                row = _bulk(server.url, server.issuer_token, server.achievement_id, BULK_ROWS)
-            results[f"[{database}] bulk {BULK_ROWS} end to end"] = _with_cpu(row, use)
+                row = _bulk(server.url, server.issuer_token, server.achievement_id, BULK_ROWS, "a")
+            results[f"[{database}] bulk {BULK_ROWS}, one server"] = _with_cpu(row, use)
+            if database == "postgresql":
+                with running_server(database, workers=2, reuse=server) as second:
+                    with cpu.measured(server.pid) as use, cpu.measured(second.pid) as use2:
+                        row = _bulk(
+                            server.url, server.issuer_token, server.achievement_id, BULK_ROWS, "b"
+                        )
+                    use.server_s += use2.server_s
+                    results[f"[{database}] bulk {BULK_ROWS}, two servers"] = _with_cpu(row, use)
     return results
+
+
+def _ratio(row: dict[str, float], lean_ms: float) -> dict[str, float]:
+    return row | {"x_lean": row.get("server_cpu_ms", float("nan")) / lean_ms}
 
 
 def _with_cpu(row: dict[str, float], use: cpu.CpuUse) -> dict[str, float]:

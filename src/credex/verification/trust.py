@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from credex.db.epoch import epoch_cached
 from credex.db.models import TrustedIssuer
 from credex.errors import Conflict, NotFound
 from credex.issuers import repository as issuers
@@ -39,8 +40,17 @@ UNKNOWN = IssuerTrust("unknown", "not one of this service's issuers, nor on its 
 
 
 def issuer_trust(session: Session | None, settings: Settings, issuer: str | None) -> IssuerTrust:
+    """Kept per process until the change epoch moves (issuers and the trusted list are
+    watched: `credex.db.epoch`)."""
     if session is None or not issuer:
         return UNKNOWN
+    key = (issuer, settings.base_url)
+    return epoch_cached(
+        session, "issuer-trust", key, lambda: _issuer_trust(session, settings, issuer)
+    )
+
+
+def _issuer_trust(session: Session, settings: Settings, issuer: str) -> IssuerTrust:
     own = issuers.find_issuer_by_did(session, issuer, settings.base_url)
     if own is not None:
         return IssuerTrust("this-service", f"an issuer registered with this service ({own.name})")
