@@ -24,8 +24,9 @@ from benchmarks import cpu, wrk
 from benchmarks.server import running_lean, running_server
 
 CONNECTIONS = 16
-BULK_ROWS = 10_000
+BULK_ROWS = int(os.environ.get("CREDEX_BENCH_BULK_ROWS", "10000"))  # 0: no bulk measurement
 VERIFY_POOL = 200  # distinct credentials, verified in turn
+DATABASES = tuple(os.environ.get("CREDEX_BENCH_DATABASES", "sqlite,postgresql").split(","))
 
 
 def _issue_body(achievement_id: str) -> dict[str, Any]:
@@ -72,9 +73,7 @@ def _bulk(url: str, token: str, achievement_id: str, rows: int, tag: str) -> dic
     }
 
 
-def run(
-    seconds: float, databases: tuple[str, ...] = ("sqlite", "postgresql")
-) -> dict[str, dict[str, float]]:
+def run(seconds: float, databases: tuple[str, ...] = DATABASES) -> dict[str, dict[str, float]]:
     if not wrk.available():
         raise SystemExit("the HTTP benchmark needs wrk: apt-get install wrk")
     duration = max(5, int(seconds))
@@ -116,6 +115,8 @@ def run(
                     seconds=duration,
                 )
             results[f"[{database}] credex verification"] = _ratio(_with_cpu(row, use), lean_ms)
+            if BULK_ROWS <= 0:
+                continue
             with cpu.measured(server.pid) as use:
                 row = _bulk(server.url, server.issuer_token, server.achievement_id, BULK_ROWS, "a")
             results[f"[{database}] bulk {BULK_ROWS}, one server"] = _with_cpu(row, use)

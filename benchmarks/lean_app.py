@@ -11,6 +11,7 @@ of both can be compared on a machine whose absolute numbers are noisy.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import uuid
@@ -20,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from pydantic import BaseModel
 from sqlalchemy import String, Text, create_engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from benchmarks.samples import micro_credential
@@ -49,10 +51,14 @@ class IssueIn(BaseModel):
 
 
 _url = os.environ.get("LEAN_DATABASE_URL", "sqlite:///lean.db")
-_engine = (
-    create_engine(_url, pool_size=20) if _url.startswith("postgresql") else create_engine(_url)
-)
-_Base.metadata.create_all(_engine, checkfirst=True)
+if _url.startswith("postgresql"):
+    _engine = create_engine(_url, pool_size=20)
+else:  # WAL and a busy timeout, as any service sharing a SQLite file between processes needs
+    _engine = create_engine(_url, connect_args={"timeout": 30})
+    with _engine.connect() as _connection:
+        _connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+with contextlib.suppress(DBAPIError):  # the other worker may create it at the same moment
+    _Base.metadata.create_all(_engine, checkfirst=True)
 _key = Ed25519PrivateKey.generate()
 _template = micro_credential(ISSUER)
 
