@@ -77,7 +77,7 @@ def run(seconds: float, databases: tuple[str, ...] = DATABASES) -> dict[str, dic
     if not wrk.available():
         raise SystemExit("the HTTP benchmark needs wrk: apt-get install wrk")
     duration = max(5, int(seconds))
-    results: dict[str, dict[str, float]] = {}
+    results: dict[str, dict[str, float]] = _Shown()
     for database in databases:
         with running_lean(database, workers=2) as lean, cpu.measured(lean.pid) as use:
             row = wrk.post_load(
@@ -129,6 +129,15 @@ def run(seconds: float, databases: tuple[str, ...] = DATABASES) -> dict[str, dic
                     use.server_s += use2.server_s
                     results[f"[{database}] bulk {BULK_ROWS}, two servers"] = _with_cpu(row, use)
     return results
+
+
+class _Shown(dict[str, dict[str, float]]):
+    """Results that are also printed as they come (a long run that fails later keeps them)."""
+
+    def __setitem__(self, key: str, row: dict[str, float]) -> None:
+        super().__setitem__(key, row)
+        shown = " ".join(f"{name}={value:.2f}" for name, value in row.items())
+        print(f"{key}: {shown}", flush=True)
 
 
 def _ratio(row: dict[str, float], lean_ms: float) -> dict[str, float]:
