@@ -2,7 +2,7 @@
 achievements, stacking rules, the trusted list), so every process can check one row per request
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0012
 Create Date: 2026-12-08 00:30:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0016"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -63,13 +63,7 @@ def serve(
         # every per-client limit).
         proxy_headers=bool(settings.forwarded_allow_ips),
         forwarded_allow_ips=settings.forwarded_allow_ips or "",
-        # uvicorn kills a worker that does not answer its health ping within this many seconds:
-        # the default 5 s restarted slow-starting workers in a loop on a loaded machine.
-        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
-
-
-WORKER_HEALTHCHECK_SECONDS = 60
 
 
 @db_app.command("upgrade")
