@@ -59,7 +59,12 @@ def _bulk(url: str, token: str, achievement_id: str, rows: int, tag: str) -> dic
     response.raise_for_status()
     job_id = response.json()["job_id"]
     while True:
-        job = httpx.get(f"{url}/api/v1/jobs/{job_id}", headers=headers, timeout=30).json()
+        polled = httpx.get(f"{url}/api/v1/jobs/{job_id}", headers=headers, timeout=30)
+        if polled.status_code != 200:  # e.g. a 429 or a 503 while the machine is saturated
+            print(f"job poll answered {polled.status_code}: {polled.text[:200]}", flush=True)
+            time.sleep(1)
+            continue
+        job = polled.json()
         if job["state"] in ("done", "failed", "cancelled"):
             break
         time.sleep(0.25)
