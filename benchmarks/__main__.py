@@ -57,6 +57,7 @@ EXTRA_COLUMNS = {  # shown when a suite reports them
     "server_cpu_ms": "srv CPU ms",
     "db_cpu_ms": "db CPU ms",
     "cpu_ceiling_per_s": "CPU cap/s",
+    "x_lean": "x lean",
 }
 
 

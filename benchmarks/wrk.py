@@ -41,10 +41,17 @@ def available() -> bool:
 
 
 def post_load(
-    url: str, body: dict[str, Any], *, token: str | None, connections: int, seconds: int
+    url: str,
+    body: dict[str, Any],
+    *,
+    token: str | None,
+    connections: int,
+    seconds: int,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, float]:
     """POST `body` (with @N@ replaced per request) for `seconds`; requests/s and latencies."""
-    auth = f'wrk.headers["Authorization"] = "Bearer {token}"' if token else ""
+    extra = {**(headers or {}), **({"Authorization": f"Bearer {token}"} if token else {})}
+    auth = "\n".join(f'wrk.headers["{name}"] = "{value}"' for name, value in extra.items())
     script = _SCRIPT.format(auth=auth, body=json.dumps(body), run=uuid.uuid4().hex[:12])
     return _run(url, script, connections=connections, seconds=seconds)
 

@@ -78,12 +78,7 @@ async def in_unit_of_work(
     """Run `work(session)` in one unit of work, in one thread-pool hop; commit before returning
     (so a failed commit is an error response), roll back on any exception."""
     database = get_database(request)
-
-    def run() -> T:
-        with database.unit_of_work(read_only=read_only) as session:
-            return work(session)
-
-    return await run_in_threadpool(run)
+    return await run_in_threadpool(database.run, work, read_only=read_only)
 
 
 async def require_bearer(request: Request) -> None:

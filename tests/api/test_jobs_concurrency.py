@@ -18,7 +18,7 @@ from sqlalchemy import Engine, delete, select
 
 from credex.db.models import Job, JobItem
 from credex.db.session import Database
-from credex.jobs.runner import RunnerConfig, claim_next_job, run_pending_jobs
+from credex.jobs.runner import RunnerConfig, claim_next_job, help_with_jobs, run_pending_jobs
 from credex.settings import Settings
 from tests.api.test_jobs_support import (
     ECHO,
@@ -95,3 +95,37 @@ def test_postgres_claim_skips_a_locked_job_without_waiting(
         assert time.monotonic() - started < 1.0
         other_worker.rollback()
     assert claim_next_job(committed, "worker-b", [ECHO], config) == first
+
+
+@pytest.mark.postgres_only
+def test_postgres_workers_share_the_parts_of_one_job_each_item_once(
+    committed: Database, settings: Settings
+) -> None:
+    """A worker that owns a job and a second worker (another replica) that finds nothing to own
+    both take parts of the one job (`FOR UPDATE SKIP LOCKED`); every item is done once."""
+    job_id = submit_echo(committed, 400)
+    helped: list[int] = []
+
+    def slow(_session: object, _item: JobItem) -> None:
+        time.sleep(0.002)
+
+    handlers = {ECHO: EchoHandler(on_item=slow)}
+    config = RunnerConfig(chunk_size=20, first_chunk=20, chunk_seconds=0.05)
+
+    def owner() -> None:
+        run_pending_jobs(committed, settings, handlers=handlers, config=config, max_jobs=1)
+
+    def helper() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and load(committed, job_id).state != "done":
+            helped.append(help_with_jobs(committed, settings, handlers, config))
+
+    threads = [threading.Thread(target=owner), threading.Thread(target=helper)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(90)
+    job = load(committed, job_id)
+    assert (job.state, job.done_count, job.failed_count) == ("done", 400, 0)
+    assert effect_counts(committed, job_id) == dict.fromkeys(range(1, 401), 1)
+    assert 0 < sum(helped) < 400  # the second worker did parts of a job it did not own

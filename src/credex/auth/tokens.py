@@ -12,12 +12,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from credex.audit.actors import actor_label
 from credex.auth.principal import Principal, Role
 from credex.db.base import utcnow
+from credex.db.epoch import epoch_cached
 from credex.db.models import ApiToken
 from credex.db.session import is_read_only
 from credex.errors import InvalidInput, NotFound, Unauthorized, field_error
@@ -97,20 +98,61 @@ def _record(session: Session, action: str, actor: str, row: ApiToken) -> None:
     )
 
 
+@dataclass
+class _Grant:
+    """What a valid token row says, cached per process until the change epoch moves (revoking
+    a token or changing its expiry bumps it): see `credex.db.epoch`."""
+
+    principal: Principal
+    expires_at: datetime | None
+    last_used_at: datetime | None
+
+
+def _load_grant(session: Session, token_hash: str) -> _Grant | None:
+    row = session.execute(
+        select(
+            ApiToken.id,
+            ApiToken.role,
+            ApiToken.name,
+            ApiToken.issuer_id,
+            ApiToken.learner_email,
+            ApiToken.expires_at,
+            ApiToken.last_used_at,
+        ).where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None))
+    ).first()
+    if row is None:
+        return None
+    principal = Principal(
+        token_id=row.id,
+        role=row.role,
+        name=row.name,
+        issuer_id=row.issuer_id,
+        learner_email=row.learner_email,
+    )
+    return _Grant(principal, row.expires_at, row.last_used_at)
+
+
 def authenticate(session: Session, token: str, *, touch_after: timedelta) -> Principal:
     """Resolve a bearer token to a principal, or raise Unauthorized (never saying why)."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
         raise Unauthorized("invalid or expired token")
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    hashed = hash_token(token)
+    grant = epoch_cached(session, "tokens", hashed, lambda: _load_grant(session, hashed))
     now = utcnow()
-    if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at <= now):
+    if grant is None or (grant.expires_at and grant.expires_at <= now):
         raise Unauthorized("invalid or expired token")
     # Record use, but at most once per interval: a write on every request would serialize them.
     # Read-only units of work (verification) do not record it.
-    due = row.last_used_at is None or now - row.last_used_at >= touch_after
-    if due and not is_read_only(session):
-        row.last_used_at = now
-    return principal_for(row)
+    last = grant.last_used_at
+    if (last is None or now - last >= touch_after) and not is_read_only(session):
+        grant.last_used_at = now
+        session.execute(
+            update(ApiToken)
+            .where(ApiToken.id == grant.principal.token_id)
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return grant.principal
 
 
 def principal_for(row: ApiToken) -> Principal:

@@ -7,13 +7,14 @@ Callers turn "not visible" into 404, so another tenant's ids are never confirmed
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, and_, false, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, and_, false, or_, select
+from sqlalchemy.orm import Session
 
 from credex.auth.principal import Principal
+from credex.db.epoch import epoch_cached
 from credex.db.models import Achievement, Credential, Issuer, IssuerKey, StatusList
 from credex.issuance.sql import insert_unless_conflict
 from credex.status_lists.repository import CREDENTIALS, IETF_STATUS_LIST, REVOCATION
@@ -59,6 +60,9 @@ def by_idempotency_key(session: Session, issuer_id: uuid.UUID, key: str) -> Cred
 
 @dataclass(frozen=True)
 class IssuanceContext:
+    """`achievement`, `issuer` and `signing_key` are detached rows shared by every request of
+    the process (see `issuance_context`): read them, never modify or attach them."""
+
     achievement: Achievement
     issuer: Issuer
     signing_key: IssuerKey | None
@@ -69,10 +73,41 @@ class IssuanceContext:
 def issuance_context(
     session: Session, issuer_id: uuid.UUID, achievement_id: uuid.UUID
 ) -> IssuanceContext | None:
-    """The issuer's achievement, the issuer, its active key and open status lists: one query."""
-    token_list = aliased(StatusList)
+    """The issuer's achievement, the issuer and its active Ed25519 key (one query, then kept
+    per process until the change epoch moves: achievements, issuers and keys are watched, see
+    `credex.db.epoch`), and the issuer's open status lists (they roll over, so they are read
+    every time: one query for both)."""
+    cached = epoch_cached(
+        session,
+        "issuance-context",
+        (issuer_id, achievement_id),
+        lambda: _load_context(session, issuer_id, achievement_id),
+    )
+    if cached is None:
+        return None
+    lists = {
+        found.purpose: found
+        for found in session.scalars(
+            select(StatusList).where(
+                StatusList.issuer_id == issuer_id,
+                StatusList.state == "open",
+                or_(
+                    and_(StatusList.purpose == REVOCATION, StatusList.holder == CREDENTIALS),
+                    StatusList.purpose == IETF_STATUS_LIST,
+                ),
+            )
+        )
+    }
+    return replace(
+        cached, open_list=lists.get(REVOCATION), open_token_list=lists.get(IETF_STATUS_LIST)
+    )
+
+
+def _load_context(
+    session: Session, issuer_id: uuid.UUID, achievement_id: uuid.UUID
+) -> IssuanceContext | None:
     row = session.execute(
-        select(Achievement, Issuer, IssuerKey, StatusList, token_list)
+        select(Achievement, Issuer, IssuerKey)
         .join(Issuer, Issuer.id == Achievement.issuer_id)
         .outerjoin(
             IssuerKey,
@@ -82,29 +117,16 @@ def issuance_context(
                 IssuerKey.algorithm == "Ed25519",
             ),
         )
-        .outerjoin(
-            StatusList,
-            and_(
-                StatusList.issuer_id == Issuer.id,
-                StatusList.purpose == REVOCATION,
-                StatusList.holder == CREDENTIALS,
-                StatusList.state == "open",
-            ),
-        )
-        .outerjoin(
-            token_list,
-            and_(
-                token_list.issuer_id == Issuer.id,
-                token_list.purpose == IETF_STATUS_LIST,
-                token_list.state == "open",
-            ),
-        )
         .where(Achievement.id == achievement_id, Achievement.issuer_id == issuer_id)
     ).first()
     if row is None:
         return None
-    achievement, issuer, key, open_list, open_token_list = row
-    return IssuanceContext(achievement, issuer, key, open_list, open_token_list)
+    achievement, issuer, key = row
+    # Detach them: a rollback of this session must not expire what other requests read.
+    for loaded in (achievement, issuer, key):
+        if loaded is not None and loaded in session:
+            session.expunge(loaded)
+    return IssuanceContext(achievement, issuer, key, None)
 
 
 def insert_credential(session: Session, values: dict[str, Any]) -> Credential | None:

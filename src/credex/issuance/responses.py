@@ -29,9 +29,27 @@ def with_credential(head: dict[str, Any], credential: Credential) -> bytes:
     return (text[:-1] + ("," if head else "") + tail + "}").encode()
 
 
-def issued_response(credential: Credential, *, created: bool) -> Response:
-    body = with_credential({"id": str(credential.id), "status": credential.status}, credential)
-    return Response(body, status_code=201 if created else 200, media_type="application/json")
+def wants_minimal(prefer: str | None) -> bool:
+    """Whether a `Prefer` header (RFC 7240 §4.2) asks for `return=minimal`."""
+    if not prefer:
+        return False
+    tokens = (part.strip().lower().replace(" ", "") for part in prefer.replace(";", ",").split(","))
+    return "return=minimal" in tokens
+
+
+def issued_response(credential: Credential, *, created: bool, minimal: bool = False) -> Response:
+    """The credential as stored (default), or with `minimal` only its id and status, its
+    `Location` and `Preference-Applied: return=minimal`."""
+    head = {"id": str(credential.id), "status": credential.status}
+    status_code = 201 if created else 200
+    if minimal:
+        headers = {
+            "Location": f"/api/v1/credentials/{credential.id}",
+            "Preference-Applied": "return=minimal",
+        }
+        body = json.dumps(head, separators=(",", ":")).encode()
+        return Response(body, status_code, headers=headers, media_type="application/json")
+    return Response(with_credential(head, credential), status_code, media_type="application/json")
 
 
 def to_read(credential: Credential, base_url: str) -> CredentialRead:

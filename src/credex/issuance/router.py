@@ -22,7 +22,7 @@ from credex.deps import (
     issuer_principal,
 )
 from credex.issuance import lifecycle, service
-from credex.issuance.responses import detail_response, issued_response, to_read
+from credex.issuance.responses import detail_response, issued_response, to_read, wants_minimal
 from credex.issuance.schemas import (
     CredentialDetailRead,
     CredentialFormat,
@@ -51,16 +51,21 @@ async def issue(
     request: Request,
     settings: SettingsDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    prefer: Annotated[str | None, Header(alias="Prefer")] = None,
 ) -> Response:
     """Needs an issuer token (admins name `issuer_id`). The hot path: authentication and
-    issuance run in one unit of work and one thread hop (`in_unit_of_work`)."""
+    issuance run in one unit of work and one thread hop (`in_unit_of_work`).
+
+    `Prefer: return=minimal` (RFC 7240): the body is only `{"id", "status"}`, with the
+    credential's `Location`; the default is the full credential as stored."""
+    minimal = wants_minimal(prefer)
 
     def work(session: Session) -> Response:
         principal = issuer_principal(request, session, settings)
         outcome = service.issue_as(
             session, principal, body, settings, idempotency_key=idempotency_key
         )
-        return issued_response(outcome.credential, created=outcome.created)
+        return issued_response(outcome.credential, created=outcome.created, minimal=minimal)
 
     return await in_unit_of_work(request, work)
 

@@ -102,12 +102,46 @@ def load_job(session: Session, job_id: uuid.UUID) -> Job:
 
 
 def pending_items(session: Session, job_id: uuid.UUID, limit: int) -> Sequence[JobItem]:
-    return session.scalars(
+    """Up to `limit` pending items: a part of the job. On PostgreSQL they are locked with
+    `FOR UPDATE SKIP LOCKED`, so workers of every replica take disjoint parts of one job at once
+    (a locked item is skipped; once its transaction commits it is no longer pending)."""
+    stmt = (
         select(JobItem)
         .where(JobItem.job_id == job_id, JobItem.status == "pending")
         .order_by(JobItem.number)
         .limit(limit)
-    ).all()
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    return session.scalars(stmt).all()
+
+
+def shared_job_ids(
+    session: Session, kinds: Sequence[str], skip: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    """Running jobs (owned by some worker) that still have pending items another worker may
+    help with, oldest first."""
+    pending = select(JobItem.id).where(JobItem.job_id == Job.id, JobItem.status == "pending")
+    stmt = (
+        select(Job.id)
+        .where(Job.state == "running", Job.kind.in_(kinds), pending.exists())
+        .order_by(Job.created_at, Job.id)
+        .limit(5)
+    )
+    if skip:
+        stmt = stmt.where(Job.id.not_in(skip))
+    return list(session.scalars(stmt).all())
+
+
+def lock_running_job(session: Session, job_id: uuid.UUID) -> bool:
+    """Lock a running job's row (to add a part's counts), False if it is no longer running."""
+    result = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state == "running")
+        .values(heartbeat_at=Job.heartbeat_at)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
 
 
 def has_pending_items(session: Session, job_id: uuid.UUID) -> bool:

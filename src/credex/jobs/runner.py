@@ -1,11 +1,18 @@
 """The job runner: claim a job, process its items chunk by chunk, resume after a crash.
 
-Exactly once: each chunk is ONE transaction that (1) renews the lease, proving this worker
-still owns the job, (2) does the work of its items and (3) marks them done. A crash rolls the
-whole chunk back, so its items are still pending when the job is claimed again after its
-heartbeat went stale. Chunks are bounded by count and time, so a SQLite write lock is never
-held for long. A chunk first runs its items under one SAVEPOINT; only if an item fails is the
-chunk redone with one SAVEPOINT per item, so the common case pays no per-item overhead.
+Exactly once: each chunk is ONE transaction that (1) takes a part of the job's pending items,
+(2) does their work, (3) renews the lease, proving this worker still owns the job, and (4) marks
+them done. A crash rolls the whole chunk back, so its items are still pending when the job is
+claimed again after its heartbeat went stale.
+
+Parts shared across replicas (PostgreSQL): a part's items are locked `FOR UPDATE SKIP LOCKED`,
+so while the owner works through a job, idle workers of every process help: they take other
+parts of the same job (`help_with_jobs`), add their counts under the job's row lock, and leave
+finishing the job to its owner. On SQLite (one writer at a time) the owner works alone.
+
+Chunks are bounded by count and time, so a SQLite write lock is never held for long. A chunk
+first runs its items under one SAVEPOINT; only if an item fails is the chunk redone
+with one SAVEPOINT per item, so the common case pays no per-item overhead.
 
 Tests drive `run_pending_jobs` synchronously; the app runs it in a thread (`credex.jobs.worker`).
 """
@@ -179,27 +186,114 @@ def _prepare(run: JobRun, handlers: Mapping[str, JobHandler]) -> tuple[JobHandle
             return None
 
 
+class _LeaseLost(Exception):
+    """The job changed hands (or ended) while a part was being processed: roll the part back."""
+
+
+WAIT_FOR_HELPERS_SECONDS = 0.05
+
+
 def _run_chunk(
     run: JobRun, handler: JobHandler, context: Any, size: int
 ) -> tuple[_Step, float | None]:
     started = time.monotonic()
-    with run.database.unit_of_work() as session:
-        now = utcnow()
-        if not repository.renew_lease(session, run.job_id, run.worker_id, now):
-            logger.warning("job lease lost", extra={"job_id": str(run.job_id)})
-            return _Step.LOST, None
-        job = repository.load_job(session, run.job_id)
-        if job.cancel_requested:
-            _finish(job, "cancelled", now)
-            return _Step.FINISHED, None
-        items = repository.pending_items(session, run.job_id, size)
-        outcomes = _process_chunk(session, handler, context, items, run.config.chunk_seconds)
-        _record(job, outcomes, utcnow())
-        pace = (time.monotonic() - started) / len(outcomes) if outcomes else None
-        if len(outcomes) == len(items) < size:
+    try:
+        with run.database.unit_of_work() as session:
+            job = repository.load_job(session, run.job_id)
+            if job.cancel_requested:
+                if not repository.renew_lease(session, run.job_id, run.worker_id, utcnow()):
+                    raise _LeaseLost
+                _finish(repository.load_job(session, run.job_id), "cancelled", utcnow())
+                return _Step.FINISHED, None
+            items = repository.pending_items(session, run.job_id, size)
+            outcomes = _process_chunk(session, handler, context, items, run.config.chunk_seconds)
+            # Owning the job is checked (and its row locked) only now, so helpers adding their
+            # counts never wait for a whole part of the owner's.
+            if not repository.renew_lease(session, run.job_id, run.worker_id, utcnow()):
+                raise _LeaseLost
+            job = repository.load_job(session, run.job_id)
+            _record(job, outcomes, utcnow())
+            pace = (time.monotonic() - started) / len(outcomes) if outcomes else None
+            if len(outcomes) < len(items) or len(items) == size:
+                return _Step.CONTINUE, pace
+            session.flush()
+            if repository.has_pending_items(session, run.job_id):  # parts held by helpers
+                if not items:
+                    time.sleep(WAIT_FOR_HELPERS_SECONDS)
+                return _Step.CONTINUE, pace
             _finish(job, "done", utcnow())
             return _Step.FINISHED, pace
-        return _Step.CONTINUE, pace
+    except _LeaseLost:
+        logger.warning("job lease lost", extra={"job_id": str(run.job_id)})
+        return _Step.LOST, None
+
+
+def help_with_jobs(
+    database: Database,
+    settings: Settings,
+    handlers: Mapping[str, JobHandler],
+    config: RunnerConfig,
+    *,
+    skip: Sequence[uuid.UUID] = (),
+    should_stop: Callable[[], bool] = lambda: False,
+) -> int:
+    """Process parts of jobs other workers own (PostgreSQL only); the number of items done."""
+    if database.engine.dialect.name != "postgresql" or not handlers:
+        return 0
+    with database.unit_of_work() as session:
+        job_ids = repository.shared_job_ids(session, list(handlers), skip)
+    helped = 0
+    for job_id in job_ids:
+        helped += _help_with(
+            database,
+            settings,
+            job_id,
+            handlers=handlers,
+            config=config,
+            should_stop=should_stop,
+        )
+    return helped
+
+
+def _help_with(
+    database: Database,
+    settings: Settings,
+    job_id: uuid.UUID,
+    *,
+    handlers: Mapping[str, JobHandler],
+    config: RunnerConfig,
+    should_stop: Callable[[], bool],
+) -> int:
+    try:
+        with database.unit_of_work() as session:
+            job = repository.load_job(session, job_id)
+            if job.state != "running" or job.cancel_requested:
+                return 0
+            handler = handlers[job.kind]
+            context = handler.prepare(session, job, settings)
+    except (JobFailed, CredexError):
+        return 0  # the owner fails the job
+    helped, pace = 0, None
+    while not should_stop():
+        size = config.next_size(pace)
+        started = time.monotonic()
+        try:
+            with database.unit_of_work() as session:
+                items = repository.pending_items(session, job_id, size)
+                if not items:
+                    return helped
+                outcomes = _process_chunk(session, handler, context, items, config.chunk_seconds)
+                if not repository.lock_running_job(session, job_id):
+                    raise _LeaseLost  # finished, failed or handed back meanwhile
+                job = repository.load_job(session, job_id)
+                if job.cancel_requested:
+                    raise _LeaseLost
+                _record(job, outcomes, utcnow())
+        except _LeaseLost:
+            return helped
+        helped += len(outcomes)
+        pace = (time.monotonic() - started) / len(outcomes) if outcomes else None
+    return helped
 
 
 def _process_chunk(

@@ -2,8 +2,9 @@
 
 No external broker on the embedded default. Every server process runs one worker; claiming is
 safe across processes (see `credex.jobs.repository`), so `credex serve --workers N` simply has N
-workers. Submitting a job wakes the local worker; the others poll every `poll_seconds`. On
-shutdown the worker finishes its current chunk and hands the job back to the queue.
+workers; a worker with no job of its own takes parts of running ones (PostgreSQL). Submitting
+a job wakes the local worker; the others poll every `poll_seconds`. On shutdown the worker
+finishes its current chunk and hands the job back to the queue.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from credex.db.session import Database
-from credex.jobs.runner import RunnerConfig, default_worker_id, run_pending_jobs
+from credex.jobs.handlers import registered_handlers
+from credex.jobs.runner import (
+    RunnerConfig,
+    default_worker_id,
+    help_with_jobs,
+    run_pending_jobs,
+)
 from credex.settings import Settings
 
 logger = logging.getLogger("credex.jobs")
@@ -80,6 +87,14 @@ class JobWorker:
                     self.settings,
                     worker_id=self.worker_id,
                     config=self.config,
+                    should_stop=self._stopping.is_set,
+                )
+                # Nothing left to own: take parts of jobs other workers own (PostgreSQL).
+                help_with_jobs(
+                    self.database,
+                    self.settings,
+                    registered_handlers(),
+                    self.config,
                     should_stop=self._stopping.is_set,
                 )
             except Exception:  # keep the worker alive; the next poll retries

@@ -29,6 +29,7 @@ from credex.core.stacking import (
     walk,
 )
 from credex.db.base import utcnow
+from credex.db.epoch import epoch_cached
 from credex.db.models import Achievement, Award, Credential, Learner, StackingRule
 from credex.errors import NotFound
 from credex.issuance.followups import register_followup
@@ -91,6 +92,9 @@ def evaluate_and_award(
         session, issuer_id, rules, new_learner_credentials, settings
     ):
         return []
+    # Awarding writes rows that refer to the rules: use this session's own copies (`rules` may
+    # be the process's cached, detached ones, see `active_rules`).
+    rules = repository.issuer_rules(session, issuer_id, active_only=True)
     learner = repository.lock_learner(session, issuer_id, learner_id)
     if learner is None:
         raise NotFound(f"no learner {learner_id}")
@@ -101,6 +105,18 @@ def evaluate_and_award(
             break
         awarded.append(award)
     return awarded
+
+
+def active_rules(session: Session, issuer_id: uuid.UUID) -> Sequence[StackingRule]:
+    """The issuer's active rules, kept per process until the change epoch moves (any rule
+    written bumps it: `credex.db.epoch`). Detached and shared: read them, never modify or
+    attach them (awarding reloads its own)."""
+    return epoch_cached(
+        session,
+        "stacking-rules",
+        issuer_id,
+        lambda: tuple(repository.issuer_rules(session, issuer_id, active_only=True)),
+    )
 
 
 def award_after_issuance(
@@ -119,7 +135,7 @@ def award_after_issuance(
     deadlock) and their histories loaded together; only those with a rule due then go through
     `evaluate_and_award` one by one. A chunk costs a handful of queries, not five per row.
     """
-    rules = repository.issuer_rules(session, issuer_id, active_only=True)
+    rules = active_rules(session, issuer_id)
     if not rules:
         return []
     by_learner: dict[uuid.UUID, list[tuple[Credential, Achievement]]] = {}

@@ -116,6 +116,11 @@ def list_by_id(session: Session, list_id: uuid.UUID) -> StatusList | None:
     return session.get(StatusList, list_id)
 
 
+def list_version(session: Session, list_id: uuid.UUID) -> int | None:
+    """The list's `version` (bumped by every status change) alone: a cheap freshness check."""
+    return session.scalar(select(StatusList.version).where(StatusList.id == list_id))
+
+
 def revoked_indexes(session: Session, list_id: uuid.UUID) -> list[int]:
     """Revoked credentials, and withdrawn endorsements (an endorser's list holds only those)."""
     revoked = session.scalars(

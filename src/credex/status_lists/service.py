@@ -22,6 +22,7 @@ from credex.core import sign_credential
 from credex.core.status_list import StatusBits, build_status_list_credential
 from credex.credential_forms.issuer_keys import issuer_identifier, jose_signer
 from credex.db.base import utcnow
+from credex.db.epoch import epoch_cached
 from credex.db.models import StatusList
 from credex.db.session import is_read_only
 from credex.errors import NotFound
@@ -146,7 +147,18 @@ def _etag(text: str) -> str:
 def status_list_credential(
     session: Session, list_id: uuid.UUID, settings: Settings
 ) -> tuple[dict[str, Any], str]:
-    """The signed list credential (parsed) and its ETag; for the verifier and other modules."""
-    signed = signed_status_list(session, list_id, settings)
-    document: dict[str, Any] = json.loads(signed.text)
-    return document, signed.etag
+    """The signed list credential (parsed) and its ETag; for the verifier and other modules.
+
+    Kept per process for the list's `version` (one small query per call: a revocation bumps
+    it, so it is seen at once) and the change epoch (a new or compromised key clears it).
+    The document is shared: callers must not modify it."""
+    version = repository.list_version(session, list_id)
+    if version is None:
+        raise NotFound(f"no status list {list_id}")
+
+    def load() -> tuple[dict[str, Any], str]:
+        signed = signed_status_list(session, list_id, settings)
+        document: dict[str, Any] = json.loads(signed.text)
+        return document, signed.etag
+
+    return epoch_cached(session, "status-lists", (list_id, version, settings.base_url), load)

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from credex.db.epoch import epoch_cached
 from credex.errors import CredexError
 from credex.issuers.public import did_document, did_key_revocation, issuer_id_from_did
 from credex.issuers.repository import key_by_controller
@@ -50,7 +51,6 @@ class VerificationDocuments(Mapping[str, Any]):
         self._fetcher = fetcher
         self._found: dict[str, Any] = {}
         self._failed: dict[str, str] = {}
-        self._rows: list[object] = []
         base = settings.base_url
         https_base = "https://" + base.split("://", 1)[-1]  # what a did:web resolver derives
         alternatives = "|".join(re.escape(prefix) for prefix in {base, https_base})
@@ -103,14 +103,19 @@ class VerificationDocuments(Mapping[str, Any]):
         return None
 
     def _own_did_document(self, session: Session, issuer_id: uuid.UUID) -> dict[str, Any]:
-        """The same document `GET /issuers/{id}/did.json` serves, built from one query."""
-        issuer = issuer_with_keys(session, issuer_id)
-        if issuer is None:
+        """The same document `GET /issuers/{id}/did.json` serves, built from one query and
+        kept per process until the change epoch moves (a key added, rotated or compromised:
+        `credex.db.epoch`). Shared: the core only reads it."""
+        base_url = self._settings.base_url
+
+        def build() -> dict[str, Any] | None:
+            issuer = issuer_with_keys(session, issuer_id)
+            return None if issuer is None else did_document(issuer.id, issuer.keys, base_url)
+
+        document = epoch_cached(session, "did-documents", (issuer_id, base_url), build)
+        if document is None:
             raise DocumentUnavailable(f"no issuer {issuer_id} on this service")
-        # The session's identity map holds rows weakly: keep this one so the trust check that
-        # follows finds it there instead of querying again.
-        self._rows.append(issuer)
-        return did_document(issuer.id, issuer.keys, self._settings.base_url)
+        return document
 
     def _own_status_list_credential(self, session: Session, list_id: uuid.UUID) -> dict[str, Any]:
         from credex.status_lists.service import status_list_credential

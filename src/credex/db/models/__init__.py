@@ -8,6 +8,7 @@ from credex.db.models.accounts import Account, Membership, WebSession
 from credex.db.models.achievements import Achievement
 from credex.db.models.audit import AuditEntry
 from credex.db.models.credentials import Credential
+from credex.db.models.epoch import ChangeEpoch
 from credex.db.models.frameworks import Competency, Framework
 from credex.db.models.issuers import Issuer, IssuerKey
 from credex.db.models.jobs import Job, JobItem
@@ -46,6 +47,7 @@ __all__ = [
     "Award",
     "AwardComponent",
     "Base",
+    "ChangeEpoch",
     "Competency",
     "Credential",
     "CredentialDelivery",
