@@ -15,6 +15,14 @@ def test_health(client: TestClient) -> None:
     assert client.get("/health").json() == {"status": "ok"}
 
 
+def test_the_served_address_opens_the_wallet_sign_in(client: TestClient) -> None:
+    """`credex serve` prints http://…:8000: opening it must not show a JSON 404."""
+    response = client.get("/")
+    assert response.status_code == 200
+    assert str(response.url).endswith("/wallet/signin")
+    assert response.headers["content-type"].startswith("text/html")
+
+
 def test_ready_when_migrated(client: TestClient) -> None:
     response = client.get("/ready")
     assert response.status_code == 200

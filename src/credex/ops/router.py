@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import text
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -25,6 +25,13 @@ _REASONS = (
     ("closed", "the server closed the connection"),
     ("unable to open", "the database file cannot be opened"),
 )
+
+
+@router.get("/", include_in_schema=False)
+def home() -> RedirectResponse:
+    """The address `credex serve` prints: a person opening it lands on the wallet sign-in,
+    not on a problem+json 404."""
+    return RedirectResponse("/wallet", status_code=303)
 
 
 @router.get("/health")
