@@ -65,6 +65,15 @@ def test_a_pasted_credential_shows_the_verdict_first(
     assert "1 January 2025" in html
 
 
+def test_the_achievement_type_reads_as_words(client: TestClient) -> None:
+    """`achievementType: MicroCredential` is shown as "Micro-credential", not the OB term."""
+    credential = ob_credential(SIGNER.controller)
+    credential["credentialSubject"]["achievement"]["achievementType"] = "MicroCredential"
+    signed = sign_credential(credential, SIGNER)
+    html = post(client, document=json.dumps(signed)).text
+    assert "<dt>Type</dt><dd>Micro-credential</dd>" in html
+
+
 def test_a_tampered_credential_says_why_in_plain_words(
     client: TestClient, signed: dict[str, Any]
 ) -> None:
