@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response
@@ -71,11 +72,23 @@ def read_presentation_request(
     )
 
 
-@router.api_route(
+_REQUEST_OBJECT_SUMMARY = "The signed request object a wallet fetches (OpenID4VP request_uri)"
+_REQUEST_OBJECT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {REQUEST_OBJECT_TYPE: {}}}
+}
+
+
+# Two registrations, two operation ids: one route with both methods gave them the same id,
+# which FastAPI warns about and the test suite (warnings as errors) turned into a 500.
+@router.get(
     service.REQUEST_PATH + "/{request_id}",
-    methods=["GET", "POST"],
-    summary="The signed request object a wallet fetches (OpenID4VP request_uri)",
-    responses={200: {"content": {REQUEST_OBJECT_TYPE: {}}}},
+    summary=_REQUEST_OBJECT_SUMMARY,
+    responses=_REQUEST_OBJECT_RESPONSES,
+)
+@router.post(
+    service.REQUEST_PATH + "/{request_id}",
+    summary=_REQUEST_OBJECT_SUMMARY,
+    responses=_REQUEST_OBJECT_RESPONSES,
 )
 def request_object(request_id: uuid.UUID, session: SessionDep, settings: SettingsDep) -> Response:
     jws = service.signed_request_object(session, settings, request_id)
