@@ -44,6 +44,11 @@ def serve(
     """Apply migrations, optionally load demo data, then serve the API."""
     import uvicorn
 
+    if "base_url" not in _settings().model_fields_set and port != 8000:
+        # The default base URL names port 8000: links in e-mails, credential ids and the wallet
+        # offers must point at the port actually served, or a quick start on --port breaks.
+        os.environ["CREDEX_BASE_URL"] = f"http://localhost:{port}"
+        get_settings.cache_clear()
     settings = _settings()
     migrate.upgrade(settings.database_url)
     if demo:

@@ -77,3 +77,22 @@ def test_serve_gives_workers_time_to_start(cli_env: str, monkeypatch: pytest.Mon
     get_settings.cache_clear()
     assert CliRunner().invoke(cli, ["serve"]).exit_code == 0
     assert calls[1]["timeout_worker_healthcheck"] == 300
+
+
+def test_serve_on_another_port_links_to_that_port(
+    cli_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without CREDEX_BASE_URL, `serve --port 8917` must not mail links to port 8000."""
+    import uvicorn
+
+    monkeypatch.delenv("CREDEX_BASE_URL")
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    get_settings.cache_clear()
+    result = CliRunner().invoke(cli, ["serve", "--port", "8917"])
+    assert result.exit_code == 0, result.output
+    assert get_settings().base_url == "http://localhost:8917"
+
+    monkeypatch.setenv("CREDEX_BASE_URL", "https://credentials.example.org")
+    get_settings.cache_clear()
+    assert CliRunner().invoke(cli, ["serve", "--port", "8918"]).exit_code == 0
+    assert get_settings().base_url == "https://credentials.example.org"

@@ -15,6 +15,15 @@ def test_health(client: TestClient) -> None:
     assert client.get("/health").json() == {"status": "ok"}
 
 
+def test_the_served_address_opens_the_home_page(client: TestClient) -> None:
+    """`credex serve` prints http://…:8000: opening it shows the home page, not a JSON 404."""
+    response = client.get("/", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    for target in ('href="/verify"', 'href="/wallet"', 'href="/frameworks"', 'href="/signin"'):
+        assert target in response.text
+
+
 def test_ready_when_migrated(client: TestClient) -> None:
     response = client.get("/ready")
     assert response.status_code == 200

@@ -116,6 +116,7 @@ def test_the_credential_page_with_and_without_the_name(
     page.goto(url)
     assert page.locator(".standing__title").inner_text().endswith("Status: Valid")
     assert "The learner chose not to show their name here." in page.locator(".lead").inner_text()
+    assert re.match(r"Issued by \w", page.locator(".lead").inner_text())  # not "Issued byX"
     assert page.get_by_text("Ana Silva").count() == 0
     assert page.get_by_role(
         "img", name="Badge of Digital storytelling for cultural heritage"
@@ -130,6 +131,7 @@ def test_the_credential_page_with_and_without_the_name(
         row.show_name = True
     page.goto(url)
     assert page.locator(".earner").inner_text() == "Ana Silva"
+    assert re.match(r"Awarded to Ana Silva by \w", page.locator(".lead").inner_text())
     assert page.locator(".grade").inner_text() == "Merit"
     no_horizontal_scroll(page)
     # Keyboard: the address field and the download are reachable.

@@ -65,6 +65,15 @@ def test_a_pasted_credential_shows_the_verdict_first(
     assert "1 January 2025" in html
 
 
+def test_the_achievement_type_reads_as_words(client: TestClient) -> None:
+    """`achievementType: MicroCredential` is shown as "Micro-credential", not the OB term."""
+    credential = ob_credential(SIGNER.controller)
+    credential["credentialSubject"]["achievement"]["achievementType"] = "MicroCredential"
+    signed = sign_credential(credential, SIGNER)
+    html = post(client, document=json.dumps(signed)).text
+    assert "<dt>Type</dt><dd>Micro-credential</dd>" in html
+
+
 def test_a_tampered_credential_says_why_in_plain_words(
     client: TestClient, signed: dict[str, Any]
 ) -> None:
@@ -252,3 +261,17 @@ def test_the_public_page_verifies_live_and_offers_qr_and_download(
     for width in (390, 360):
         page.set_viewport_size({"width": width, "height": 800})
         _no_horizontal_scroll(page)
+
+
+@pytest.mark.browser
+def test_without_a_qr_reader_the_camera_button_and_empty_video_stay_hidden(
+    live_server: LiveServer, phone_page: Any
+) -> None:
+    """Chromium on Linux has no BarcodeDetector: the page says so in words, and must not show
+    a button that cannot work nor a blank video box (CSS `display` beat the `hidden` attribute)."""
+    page = phone_page
+    page.add_init_script("delete window.BarcodeDetector")
+    page.goto(f"{live_server.url}/verify")
+    assert "cannot read QR codes here" in page.locator(".scan__status").inner_text()
+    assert not page.get_by_role("button", name="Scan a QR code with the camera").is_visible()
+    assert not page.locator("[data-scan-video]").is_visible()

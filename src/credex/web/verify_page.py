@@ -18,6 +18,7 @@ from credex.deps import ReadSessionDep, SettingsDep
 from credex.verification import service
 from credex.verification.ratelimit import VerificationRateLimit
 from credex.verification.words import TRUST_WORDS, described_checks, human_date
+from credex.web.achievement_page import type_words
 from credex.web.forms import FormErrors, SubmittedForm, SubmittedFormDep
 from credex.web.templating import PageRoute, render
 
@@ -31,7 +32,7 @@ def _facts(summary: dict[str, Any]) -> list[tuple[str, str]]:
     eqf = summary["eqf_level"]
     facts = [
         ("Achievement", summary["achievement"]["name"] or summary["name"] or NOT_STATED),
-        ("Type", summary["achievement"]["type"] or NOT_STATED),
+        ("Type", type_words(kind) if (kind := summary["achievement"]["type"]) else NOT_STATED),
         _level(eqf, summary.get("national_level")),
         ("ECTS credits", ects or NOT_STATED),
         ("Workload", summary["workload"] or NOT_STATED),
