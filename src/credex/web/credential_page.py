@@ -15,7 +15,6 @@ import base64
 import json
 from typing import Any
 
-import segno
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
@@ -48,6 +47,8 @@ def credential_payload(credential: Any) -> dict[str, Any] | str:
 
 def qr_code_svg(url: str, label: str | None = None) -> Markup:
     """An inline SVG QR code for `url`, with an accessible name (no script, no inline style)."""
+    import segno  # loaded on first QR code, not at app start-up
+
     svg = segno.make(url, error="m").svg_inline(
         scale=1, omitsize=True, svgclass="qr", lineclass="qr__modules", title=None
     )
