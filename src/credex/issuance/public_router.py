@@ -19,6 +19,7 @@ from fastapi import APIRouter, Header, Request, Response
 from credex.deps import SessionDep
 from credex.errors import CredexError, NotFound
 from credex.issuance.service import public_credential
+from credex.wallet.published import published_content
 from credex.web.credential_page import private_credential_page, render_credential_page
 from credex.web.negotiation import VARY_ACCEPT, prefers_html
 
@@ -60,7 +61,7 @@ def public_credential_document(
         return page
     media_type = JWT_TEXT if credential.format == "jwt" else VC_LD_JSON
     return Response(
-        credential.content.encode(),
+        published_content(credential).encode(),
         media_type=media_type,
         headers={"Cache-Control": CACHE_CONTROL, "Vary": "Accept"},
     )

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-import segno
-
 from credex.signin.mailer import Mail
 
 QR_CID = "offer-qr"
@@ -115,6 +113,8 @@ def texts(language: str) -> dict[str, str]:
 
 
 def qr_png(data: str) -> bytes:
+    import segno  # loaded on first QR code, not at app start-up
+
     out = io.BytesIO()
     segno.make(data, error="m").save(out, kind="png", scale=5, border=2)
     return out.getvalue()

@@ -3,7 +3,8 @@
 A credential has one status whoever looks at it. The verification report decides it for anything
 credex is shown (`standing_of_report`); the wallet, which lists the learner's own credentials
 without re-verifying each signature, reaches the same answer from the same facts held in the
-database (`standing_of_row`): revocation, then a revoked component, then the validity period.
+database (`standing_of_row`): revocation, then a revoked component, then the validity period,
+then a signature made with a key after its reported compromise.
 The words are what a person reads: "Revoked by Example College on 3 May 2026: issued in error",
 "Changed after it was issued", "Component 'IP basics' was revoked".
 """
@@ -117,7 +118,13 @@ def _out_of_period(check: dict[str, Any], _issuer: str | None, _info: dict[str, 
     return Standing("not_verified", "Its validity dates cannot be read")
 
 
-def _wrong_key(_check: dict[str, Any], _issuer: str | None, _info: dict[str, Any]) -> Standing:
+def compromised_key_words(issuer: str | None) -> str:
+    return f"Signed with a key {issuer or 'its issuer'} reported stolen or compromised"
+
+
+def _wrong_key(check: dict[str, Any], issuer: str | None, _info: dict[str, Any]) -> Standing:
+    if "was compromised from" in str(check["detail"]):
+        return Standing("not_verified", compromised_key_words(issuer))
     return Standing("not_verified", "Not signed with a key of the issuer it names")
 
 
@@ -173,8 +180,13 @@ def standing_of_row(
     valid_from: datetime,
     valid_until: datetime | None,
     now: datetime,
+    key_compromised: bool = False,
 ) -> Standing:
-    """The same standing from what the database knows of one of credex's own credentials."""
+    """The same standing from what the database knows of one of credex's own credentials.
+
+    `key_compromised`: signed by a key at or after its reported compromise, which the verifier's
+    key binding check refuses (`credex.keys.compromise`); it comes last, as in `_DECIDING`.
+    """
     if revoked_at is not None:
         return Standing("revoked", revoked_words(issuer_name, revoked_at, public_reason))
     if suspended:
@@ -184,8 +196,20 @@ def standing_of_row(
             "component_revoked",
             "; ".join(component_words(name, "was revoked") for name in revoked_components),
         )
+    return _period_then_key(valid_from, valid_until, now, issuer_name, key_compromised)
+
+
+def _period_then_key(
+    valid_from: datetime,
+    valid_until: datetime | None,
+    now: datetime,
+    issuer_name: str,
+    key_compromised: bool,
+) -> Standing:
     if valid_until is not None and valid_until <= now:
         return Standing("expired", f"Expired on {human_date(valid_until.isoformat())}")
     if valid_from > now:
         return Standing("not_yet_valid", f"Not valid until {human_date(valid_from.isoformat())}")
+    if key_compromised:
+        return Standing("not_verified", compromised_key_words(issuer_name))
     return Standing("active", "Valid")

@@ -16,21 +16,24 @@ import io
 import textwrap
 import threading
 from functools import lru_cache, partial
+from typing import TYPE_CHECKING, TypeAlias
 from xml.sax.saxutils import escape, quoteattr
-
-from PIL import Image, ImageDraw, ImageFont
 
 from credex.caching import ExpiringLRU
 from credex.core.baking import PNG_SIGNATURE, sniff_image_format
 from credex.db.models import Achievement
 from credex.web.templating import localized
 
+if TYPE_CHECKING:  # Pillow loads only when a picture is drawn: app start-up stays light
+    from PIL import ImageFont
+
+
 SIZE = 512
 _PALETTE = ("#1d4e89", "#00695c", "#6a1b9a", "#ad1457", "#e65100", "#2e7d32", "#37474f", "#4527a0")
 _FONT_FILES = ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf")
 _CACHE_SIZE = 64
 
-FontT = ImageFont.FreeTypeFont | ImageFont.ImageFont
+FontT: TypeAlias = "ImageFont.FreeTypeFont | ImageFont.ImageFont"
 
 
 def achievement_title(achievement: Achievement) -> str:
@@ -83,6 +86,8 @@ def print_badge_jpeg(achievement: Achievement) -> bytes:
 
 
 def _make_print(achievement: Achievement) -> bytes:
+    from PIL import Image
+
     picture = Image.open(io.BytesIO(badge_png(achievement))).convert("RGBA")
     flat = Image.new("RGB", picture.size, "white")
     flat.paste(picture, mask=picture.getchannel("A"))
@@ -131,6 +136,8 @@ def _title_lines(title: str, width: int = 16, most: int = 4) -> list[str]:
 
 @lru_cache(maxsize=8)
 def _font(size: int) -> FontT:
+    from PIL import ImageFont
+
     for name in _FONT_FILES:
         try:
             return ImageFont.truetype(name, size)
@@ -146,6 +153,8 @@ def generated_png(title: str, label: str, colour: str) -> bytes:
 
 
 def _draw_png(title: str, label: str, colour: str) -> bytes:
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     draw.ellipse((8, 8, SIZE - 8, SIZE - 8), fill=colour, outline="#ffffff", width=10)
@@ -191,6 +200,8 @@ def generated_svg(title: str, label: str, colour: str) -> str:
 
 
 def _svg_wrapping_png(png: bytes, title: str) -> str:
+    from PIL import Image
+
     width, height = Image.open(io.BytesIO(png)).size
     encoded = base64.b64encode(png).decode("ascii")
     return (

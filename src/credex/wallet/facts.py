@@ -48,7 +48,7 @@ def achievement_facts(achievement: Achievement) -> AchievementFacts:
 
 def entry_standing(entry: WalletEntry, now: datetime) -> Standing:
     """What a verifier would conclude today, in the words the credential page uses too:
-    revocation first, then a revoked component, then the validity period."""
+    revocation first, then a revoked component, then the validity period, then the key."""
     credential = entry.credential
     return standing_of_row(
         revoked_at=(credential.revoked_at or now) if credential.status == "revoked" else None,
@@ -59,6 +59,7 @@ def entry_standing(entry: WalletEntry, now: datetime) -> Standing:
         valid_from=credential.valid_from,
         valid_until=credential.valid_until,
         now=now,
+        key_compromised=entry.key_compromised,
     )
 
 

@@ -25,6 +25,7 @@ from credex.db.models import (
     Learner,
     ShareLink,
 )
+from credex.keys.compromise import signed_while_compromised
 from credex.web.templating import localized
 
 
@@ -38,6 +39,8 @@ class WalletEntry:
     learner: Learner
     # Names of the components of a stacked credential that their issuer has since revoked.
     revoked_components: tuple[str, ...] = ()
+    # Signed with one of its issuer's keys after that key was reported compromised.
+    key_compromised: bool = False
 
 
 def person_email(principal: Principal) -> str | None:
@@ -84,8 +87,14 @@ def entries(session: Session, credentials: Sequence[Credential]) -> list[WalletE
     ).all()
     related = {row[0]: (row[1], row[2], row[3]) for row in rows}
     revoked = revoked_components(session, [credential.id for credential in credentials])
+    compromised = signed_while_compromised(session, credentials)
     return [
-        WalletEntry(credential, *related[credential.id], tuple(revoked.get(credential.id, ())))
+        WalletEntry(
+            credential,
+            *related[credential.id],
+            tuple(revoked.get(credential.id, ())),
+            key_compromised=credential.id in compromised,
+        )
         for credential in credentials
     ]
 

@@ -9,7 +9,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 LiveStatus = Literal[
-    "active", "suspended", "revoked", "expired", "not_yet_valid", "component_revoked"
+    "active",
+    "suspended",
+    "revoked",
+    "expired",
+    "not_yet_valid",
+    "component_revoked",
+    "not_verified",
 ]
 FileKind = Literal["json", "jwt", "png", "svg", "pdf"]
 

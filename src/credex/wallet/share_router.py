@@ -15,6 +15,7 @@ from fastapi import APIRouter, Header, Request, Response
 from credex.deps import SessionDep
 from credex.errors import NotFound
 from credex.issuance.public_router import JWT_TEXT, VC_LD_JSON
+from credex.wallet.published import published_content
 from credex.wallet.sharing import SHARE_PATH, open_share_link
 from credex.web.credential_page import render_credential_page
 from credex.web.negotiation import prefers_html
@@ -53,4 +54,5 @@ def shared_credential(
         page.headers.update(PRIVATE_HEADERS)
         return page
     media_type = JWT_TEXT if credential.format == "jwt" else VC_LD_JSON
-    return Response(credential.content.encode(), media_type=media_type, headers=PRIVATE_HEADERS)
+    content = published_content(credential).encode()
+    return Response(content, media_type=media_type, headers=PRIVATE_HEADERS)

@@ -15,7 +15,6 @@ import base64
 import json
 from typing import Any
 
-import segno
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
@@ -28,6 +27,7 @@ from credex.db.models import Achievement, Credential, Issuer, Learner
 from credex.settings import Settings
 from credex.verification import service
 from credex.wallet.badge_image import badge_png
+from credex.wallet.published import published_content
 from credex.wallet.repository import WalletEntry
 from credex.wallet.sharing import linkedin_add_url
 from credex.web.achievement_page import achievement_view
@@ -37,9 +37,12 @@ from credex.web.verify_page import result_view
 
 
 def credential_payload(credential: Any) -> dict[str, Any] | str:
-    """The credential as issued: a stored row's `content` (JSON text or JWS), a dict or a str."""
+    """The credential as a verifier receives it: a stored row's published form (JSON text or
+    JWS; an ecdsa-sd-2023 base credential as its mandatory disclosure), a dict or a str."""
     if isinstance(credential, dict | str):
         return credential
+    if isinstance(credential, Credential):
+        return published_content(credential)
     content = getattr(credential, "content", None)
     if isinstance(content, str):
         return content
@@ -48,6 +51,8 @@ def credential_payload(credential: Any) -> dict[str, Any] | str:
 
 def qr_code_svg(url: str, label: str | None = None) -> Markup:
     """An inline SVG QR code for `url`, with an accessible name (no script, no inline style)."""
+    import segno  # loaded on first QR code, not at app start-up
+
     svg = segno.make(url, error="m").svg_inline(
         scale=1, omitsize=True, svgclass="qr", lineclass="qr__modules", title=None
     )

@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import cbor2
-
 from credex.core.ecdsa_sd.primitives import b64url, b64url_decode
 from credex.core.errors import CoreError, ProofVerificationError
 
@@ -48,6 +46,8 @@ def serialize_base(value: BaseProofValue) -> str:
         list(value.signatures),
         list(value.mandatory_pointers),
     ]
+    import cbor2  # loaded on the rare ecdsa-sd-2023 paths only (light app start-up)
+
     return "u" + b64url(BASE_HEADER + cbor2.dumps(components))
 
 
@@ -61,6 +61,8 @@ def _decode(proof_value: Any, header: bytes, error: type[CoreError]) -> list[Any
     if raw[:3] != header:
         kind = "base" if header == BASE_HEADER else "derived"
         raise error(f"proofValue is not an ecdsa-sd-2023 {kind} proof (header {raw[:3].hex()})")
+    import cbor2
+
     try:
         components = cbor2.loads(raw[3:])
     except (cbor2.CBORDecodeError, ValueError) as exc:
@@ -108,6 +110,8 @@ def serialize_derived(value: DerivedProofValue) -> str:
         compressed,
         list(value.mandatory_indexes),
     ]
+    import cbor2
+
     return "u" + b64url(DERIVED_HEADER + cbor2.dumps(components))
 
 
