@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from credex.auth.principal import Principal
 from credex.core import multiformats as mf
 from credex.core.keys import PublicKey, Signer
-from credex.db.models import Issuer, IssuerKey
+from credex.db.models import AuditEntry, Issuer, IssuerKey
 from credex.db.session import Database
 from credex.issuers.schemas import IssuerCreate
 from credex.issuers.service import create_issuer
@@ -384,5 +384,6 @@ def test_concurrent_rotations_serialize_on_the_issuer_row(
             ]
     finally:
         with database.unit_of_work() as session:
+            session.execute(delete(AuditEntry).where(AuditEntry.issuer_id == issuer_id))
             session.execute(delete(IssuerKey).where(IssuerKey.issuer_id == issuer_id))
             session.execute(delete(Issuer).where(Issuer.id == issuer_id))

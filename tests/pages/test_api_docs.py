@@ -10,9 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.browser import LiveServer, chromium, live_server, page
-
-__all__ = ["chromium", "live_server", "page"]
+from tests.browser import LiveServer
 
 ASSET = re.compile(r'(?:src|href)="([^"]+)"')
 
