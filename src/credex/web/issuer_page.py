@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from credex.achievements import repository as achievements
 from credex.db.models import Achievement, Issuer
+from credex.i18n import N_
 from credex.issuers.public import did_document_url, profile_url, public_profile_document
 from credex.settings import Settings
 from credex.web.document_pages import (
@@ -126,7 +127,7 @@ def render_issuer_page(request: Request, session: Session, issuer: Issuer) -> Re
         image=(profile.get("image") or {}).get("id"),
         document=profile,
         filename=f"issuer-{issuer.id}.json",
-        download_label="Download the Open Badges Profile (JSON-LD)",
+        download_label=N_("Download the Open Badges Profile (JSON-LD)"),
         issuer=view,
         achievements=catalogue,
     )
