@@ -26,7 +26,7 @@ from credex.wallet.web_session import (
     signin_csrf_matches,
 )
 from credex.web.forms import SubmittedFormDep
-from credex.web.templating import PageRoute, render
+from credex.web.templating import PageRoute, render, request_language
 
 router = APIRouter(prefix=SIGNIN_PAGE, route_class=PageRoute, include_in_schema=False)
 
@@ -47,7 +47,7 @@ def send_link(
     email = form.get("email")
     try:
         address = MagicLinkRequest(email=email).email
-        service.request_magic_link(session, address, settings)
+        service.request_magic_link(session, address, settings, request_language(request))
     except ValidationError:
         return _form_error(request, email, "Enter an e-mail address like name@example.org.", 422)
     except TooManyRequests as exc:

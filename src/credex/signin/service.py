@@ -17,9 +17,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from credex import i18n
 from credex.auth.tokens import create_token
 from credex.db.base import utcnow
-from credex.db.models import MagicLink
+from credex.db.models import Learner, MagicLink
 from credex.errors import TooManyRequests, Unauthorized
 from credex.settings import Settings
 from credex.signin.mailer import Mail, deliver
@@ -39,8 +40,14 @@ def signin_link(base_url: str, code: str) -> str:
     return f"{base_url}{SIGNIN_PATH}/{code}"
 
 
-def request_magic_link(session: Session, email: str, settings: Settings) -> None:
-    """Mail a sign-in link to `email` (already validated and normalised)."""
+def request_magic_link(
+    session: Session, email: str, settings: Settings, language: str | None = None
+) -> None:
+    """Mail a sign-in link to `email` (already validated and normalised).
+
+    The mail is in `language` (the page's interface language), else in a language a learner
+    record with this address prefers, else in English.
+    """
     now = utcnow()
     recent = session.scalar(
         select(func.count())
@@ -60,7 +67,9 @@ def request_magic_link(session: Session, email: str, settings: Settings) -> None
         )
     )
     session.flush()
-    deliver(session, settings, _signin_mail(email, signin_link(settings.base_url, code), minutes))
+    language = i18n.supported(language) or _preferred_language(session, email)
+    link = signin_link(settings.base_url, code)
+    deliver(session, settings, _signin_mail(email, link, minutes, language))
 
 
 @dataclass(frozen=True)
@@ -95,12 +104,29 @@ def redeem_magic_link(session: Session, code: str) -> SignedIn:
     return SignedIn(token=issued.token, email=link.email, expires_at=expires_at)
 
 
-def _signin_mail(email: str, link: str, minutes: int) -> Mail:
+def _preferred_language(session: Session, email: str) -> str:
+    preferred = session.scalars(
+        select(Learner.preferred_language).where(
+            Learner.email == email, Learner.preferred_language.is_not(None)
+        )
+    ).first()
+    return i18n.supported(preferred) or i18n.DEFAULT_LANGUAGE
+
+
+def _signin_mail(email: str, link: str, minutes: int, language: str) -> Mail:
+    def _(message: str) -> str:
+        return i18n.gettext(language, message)
+
     body = (
-        "Hello,\n\n"
-        "Use this link to open your credential wallet:\n\n"
-        f"{link}\n\n"
-        f"The link works once and for {minutes} minutes. If you did not ask for it, ignore "
-        "this message: nobody can sign in without the link.\n"
+        _("Hello,")
+        + "\n\n"
+        + _("Use this link to open your credential wallet:")
+        + f"\n\n{link}\n\n"
+        + _(
+            "The link works once and for %(minutes)s minutes. If you did not ask for it, ignore "
+            "this message: nobody can sign in without the link."
+        )
+        % {"minutes": minutes}
+        + "\n"
     )
-    return Mail(to=email, subject="Your credex sign-in link", body=body, kind="magic_link")
+    return Mail(to=email, subject=_("Your credex sign-in link"), body=body, kind="magic_link")

@@ -1,0 +1,158 @@
+"""Credentials in the learner's language (issue 18): the issuer chooses per credential, the
+learner's preferred language is the default, then the achievement's own; the credential says
+which (`inLanguage`), and the PDF certificate and the sign-in e-mail follow it."""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from credex.db.models import OutboxMessage
+from credex.db.session import Database
+from credex.settings import Settings
+from tests.api.test_issuance import REQUIRED_CHECKS
+from tests.api.test_issuance_support import (
+    Tenant,
+    auth,
+    issue,
+    make_achievement,
+    make_issuer,
+    verify,
+)
+from tests.api.test_wallet_support import learner_headers
+from tests.conftest import make_token
+
+MARIE = "marie@example.org"
+BILINGUAL = {
+    "name": {"en": "Digital storytelling", "fr": "Narration numerique du patrimoine"},
+    "description": {"en": "Tell heritage stories.", "fr": "Raconter le patrimoine en ligne."},
+    "criteria_narrative": {"en": "Submit a portfolio.", "fr": "Remettre un portfolio."},
+    "learning_outcomes": [
+        {
+            "description": {"en": "Plan a narrative", "fr": "Planifier un recit transmedia"},
+            "competency_ids": [],
+            "esco_uris": [],
+        }
+    ],
+}
+
+
+def bilingual_tenant(database: Database, settings: Settings) -> Tenant:
+    issuer_id = make_issuer(database, settings)
+    token = make_token(database, role="issuer", name="lang", issuer_id=issuer_id)
+    return Tenant(issuer_id, make_achievement(database, issuer_id, **BILINGUAL), auth(token))
+
+
+def pdf_text(pdf: bytes) -> bytes:
+    """Every (inflated) content stream of the PDF, for searching the words it draws."""
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL)
+    text = b""
+    for stream in streams:
+        try:
+            text += zlib.decompress(stream)
+        except zlib.error:
+            text += stream
+    return text
+
+
+def test_a_bilingual_achievement_goes_out_in_french_to_a_learner_who_prefers_french(
+    client: TestClient, database: Database, settings: Settings
+) -> None:
+    tenant = bilingual_tenant(database, settings)
+    learner = {"email": MARIE, "name": "Marie Dupont", "preferred_language": "fr"}
+    issued = issue(client, tenant, MARIE, learner=learner, language="fr")
+    credential = issued["credential"]
+    achievement = credential["credentialSubject"]["achievement"]
+    assert achievement["inLanguage"] == "fr"
+    assert achievement["name"] == credential["name"] == "Narration numerique du patrimoine"
+    assert achievement["description"] == "Raconter le patrimoine en ligne."
+    assert achievement["criteria"]["narrative"] == "Remettre un portfolio."
+    checks = verify(client, credential)
+    assert all(checks[name] == "passed" for name in REQUIRED_CHECKS), checks
+
+    # The PDF certificate, in the credential's language.
+    wallet = learner_headers(database, MARIE)
+    pdf = client.get(f"/api/v1/wallet/credentials/{issued['id']}/files/pdf", headers=wallet)
+    assert pdf.status_code == 200
+    drawn = pdf_text(pdf.content)
+    for words in ("CERTIFICAT DE RÉUSSITE", "décerné à", "Crédits ECTS", "Niveau CEC"):
+        assert words.encode("latin-1") in drawn, words
+    assert b"Narration numerique du patrimoine" in drawn
+    assert b"Planifier un recit transmedia" in drawn
+    assert b"CERTIFICATE OF ACHIEVEMENT" not in drawn
+
+    # The e-mail the learner gets (the sign-in link) is in French too.
+    asked = client.post("/api/v1/signin/magic-link", json={"email": MARIE})
+    assert asked.status_code == 202
+    with database.unit_of_work() as session:
+        mail = session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == MARIE)).one()
+        assert mail.subject == "Votre lien de connexion credex"
+        assert "Utilisez ce lien pour ouvrir votre portefeuille" in mail.body
+
+
+def test_the_learners_preference_is_the_default_and_the_issuer_can_override_it(
+    client: TestClient, database: Database, settings: Settings
+) -> None:
+    tenant = bilingual_tenant(database, settings)
+    created = client.post(
+        "/api/v1/learners",
+        json={"email": MARIE, "preferred_language": "fr-BE"},
+        headers=tenant.headers,
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["preferred_language"] == "fr-BE"
+    by_preference = issue(client, tenant, MARIE)["credential"]
+    assert by_preference["credentialSubject"]["achievement"]["inLanguage"] == "fr"
+    overridden = issue(client, tenant, MARIE, language="en")["credential"]
+    assert overridden["credentialSubject"]["achievement"]["inLanguage"] == "en"
+    assert overridden["name"] == "Digital storytelling"
+
+
+def test_a_language_the_achievement_lacks_is_refused_and_nothing_is_written(
+    client: TestClient, database: Database, settings: Settings
+) -> None:
+    tenant = bilingual_tenant(database, settings)
+    response = client.post(
+        "/api/v1/credentials",
+        json={
+            "achievement_id": str(tenant.achievement_id),
+            "learner": {"email": MARIE},
+            "language": "el",
+        },
+        headers=tenant.headers,
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["errors"][0]["pointer"] == "/language"
+    listed = client.get("/api/v1/learners", headers=tenant.headers).json()
+    assert listed["items"] == []
+
+
+def test_callers_who_name_no_language_get_the_credential_they_always_got(
+    client: TestClient, database: Database, settings: Settings
+) -> None:
+    """One-language achievement, no language asked: the embedded Achievement is the public one."""
+    issuer_id = make_issuer(database, settings)
+    token = make_token(database, role="issuer", name="plain", issuer_id=issuer_id)
+    tenant = Tenant(issuer_id, make_achievement(database, issuer_id), auth(token))
+    credential = issue(client, tenant)["credential"]
+    public: dict[str, Any] = client.get(
+        f"/achievements/{tenant.achievement_id}", headers={"Accept": "application/ld+json"}
+    ).json()
+    public.pop("@context")
+    embedded = credential["credentialSubject"]["achievement"]
+    assert json.dumps(embedded, sort_keys=True) == json.dumps(public, sort_keys=True)
+    assert embedded["inLanguage"] == "en"
+    # A learner preferring a language the achievement lacks gets it in the achievement's own.
+    other = issue(
+        client,
+        tenant,
+        "eleni@example.org",
+        learner={"email": "eleni@example.org", "preferred_language": "el"},
+    )
+    assert other["credential"]["credentialSubject"]["achievement"] == embedded
