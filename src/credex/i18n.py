@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -106,6 +107,14 @@ def format_day(value: date | datetime | None, language: str, form: str = "long")
         return ""
     day = value.date() if isinstance(value, datetime) else value
     return babel_format_date(day, format=form, locale=supported(language) or DEFAULT_LANGUAGE)
+
+
+def format_moment_utc(value: datetime, language: str, *, with_date: bool = True) -> str:
+    """A moment in UTC as `language` writes it ("8 déc. 2026, 14:05 UTC"; "14:05 UTC")."""
+    locale = supported(language) or DEFAULT_LANGUAGE
+    if with_date:
+        return f"{format_datetime(value, 'medium', tzinfo=UTC, locale=locale)} UTC"
+    return f"{format_time(value, 'short', tzinfo=UTC, locale=locale)} UTC"
 
 
 def format_number(value: int | float | Decimal | str | None, language: str) -> str:

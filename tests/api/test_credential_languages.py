@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from credex.db.models import OutboxMessage
 from credex.db.session import Database
+from credex.notifications.sender import send_due
 from credex.settings import Settings
 from tests.api.test_issuance import REQUIRED_CHECKS
 from tests.api.test_issuance_support import (
@@ -46,6 +47,15 @@ def bilingual_tenant(database: Database, settings: Settings) -> Tenant:
     issuer_id = make_issuer(database, settings)
     token = make_token(database, role="issuer", name="lang", issuer_id=issuer_id)
     return Tenant(issuer_id, make_achievement(database, issuer_id, **BILINGUAL), auth(token))
+
+
+def outbox(database: Database, to: str, kind: str) -> list[OutboxMessage]:
+    with database.unit_of_work() as session:
+        found = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.to_address == to, OutboxMessage.kind == kind)
+        ).all()
+        session.expunge_all()
+        return list(found)
 
 
 def pdf_text(pdf: bytes) -> bytes:
@@ -86,13 +96,20 @@ def test_a_bilingual_achievement_goes_out_in_french_to_a_learner_who_prefers_fre
     assert b"Planifier un recit transmedia" in drawn
     assert b"CERTIFICATE OF ACHIEVEMENT" not in drawn
 
-    # The e-mail the learner gets (the sign-in link) is in French too.
+    # The issuance e-mail is in the credential's language, and so is the sign-in e-mail.
+    send_due(database, settings)
+    [issued_mail] = outbox(database, MARIE, "credential_issued")
+    assert issued_mail.subject == (
+        "Creative Skills Lab vous a décerné « Narration numerique du patrimoine »"
+    )
+    assert "Bonjour Marie Dupont," in issued_mail.body
+    assert "Creative Skills Lab vous a décerné le justificatif" in issued_mail.body
+    assert "Consultez-le dans votre portefeuille credex" in issued_mail.body
     asked = client.post("/api/v1/signin/magic-link", json={"email": MARIE})
     assert asked.status_code == 202
-    with database.unit_of_work() as session:
-        mail = session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == MARIE)).one()
-        assert mail.subject == "Votre lien de connexion credex"
-        assert "Utilisez ce lien pour ouvrir votre portefeuille" in mail.body
+    [signin_mail] = outbox(database, MARIE, "magic_link")
+    assert signin_mail.subject == "Votre lien de connexion credex"
+    assert "Utilisez ce lien pour ouvrir votre portefeuille" in signin_mail.body
 
 
 def test_the_learners_preference_is_the_default_and_the_issuer_can_override_it(

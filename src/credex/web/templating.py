@@ -91,6 +91,14 @@ def _date_filter(value: date | datetime | None, form: str = "long") -> str:
     return i18n.format_day(value, _language.get(), form)
 
 
+def _datetime_utc_filter(value: datetime) -> str:
+    return i18n.format_moment_utc(value, _language.get())
+
+
+def _time_utc_filter(value: datetime) -> str:
+    return i18n.format_moment_utc(value, _language.get(), with_date=False)
+
+
 def _number_filter(value: int | float | Decimal | str | None) -> str:
     return i18n.format_number(value, _language.get())
 
@@ -119,6 +127,8 @@ environment.install_gettext_callables(  # type: ignore[attr-defined]
 environment.filters["localized"] = localized
 environment.filters["date"] = _date_filter
 environment.filters["number"] = _number_filter
+environment.filters["datetime_utc"] = _datetime_utc_filter
+environment.filters["time_utc"] = _time_utc_filter
 environment.filters["language_name"] = _language_name
 environment.filters["known"] = _known
 environment.globals["static_url"] = static_url
