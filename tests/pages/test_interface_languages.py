@@ -84,3 +84,15 @@ def test_plurals_follow_each_language() -> None:
     assert i18n.ngettext("fr", one, many, 1) == "Cette compétence a %(count)s sous-compétence."
     assert i18n.ngettext("fr", one, many, 3) == "Cette compétence a %(count)s sous-compétences."
     assert i18n.ngettext("el", one, many, 2) == "Αυτή η ικανότητα έχει %(count)s υπο-ικανότητες."
+
+
+def test_a_verification_report_reads_in_the_interface_language(client: TestClient) -> None:
+    response = client.post(
+        "/verify",
+        data={"document": '{"type": ["VerifiableCredential"]}'},
+        files={"file": ("", b"", "application/octet-stream")},
+        headers={"Accept-Language": "it"},
+    )
+    assert '<html lang="it">' in response.text
+    assert "Non verificata</h2>" in response.text
+    assert "Formato della credenziale" in response.text
