@@ -1,11 +1,11 @@
 """Messages that reach pages from Python (error titles and details raised by page routes).
 
-Page errors, page titles and notices are passed to templates as English text (the same words
-the API's problem+json uses). `render` and `error_page` translate them at render time by looking
-the English text up in the interface language's catalogue (`TRANSLATED_CONTEXT` in
-`credex.web.templating`), so the routers that raise or pass them stay unchanged. Listing them
-here with `N_` is what puts them into the catalogues: keep this list in step when a page route
-gains a new message (an unlisted one still shows, in English).
+Page errors, page titles, notices and form errors are passed to templates as English text (the
+same words the API's problem+json uses). `render`, `error_page` and the templates' `known`
+filter translate them at render time by looking the English text up in the interface language's
+catalogue (`TRANSLATED_CONTEXT` in `credex.web.templating`), so the routers that raise or pass
+them stay unchanged. Listing them here with `N_` is what puts them into the catalogues: keep
+this list in step when a page route gains a new message (an unlisted one shows in English).
 """
 
 from __future__ import annotations
@@ -69,4 +69,12 @@ PAGE_MESSAGES = (
     N_("The file is larger than 5 MB."),
     N_("Type DELETE to confirm."),
     N_("This token is not valid (unknown, expired or revoked)."),
+    # verification page: facts and form errors (`credex.web.verify_page`)
+    N_("Achievement"),
+    N_("Issued (valid from)"),
+    N_("No end date"),
+    N_("Enter an email address like name@example.org, or leave it empty."),
+    N_("Paste a credential, upload a file or enter a web address."),
+    N_("Use one way at a time: paste, upload or web address."),
+    N_("Enter a web address starting with https://"),
 )
