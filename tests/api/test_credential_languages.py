@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import re
 import zlib
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -16,6 +18,7 @@ from credex.db.models import OutboxMessage
 from credex.db.session import Database
 from credex.notifications.sender import send_due
 from credex.settings import Settings
+from credex.wallet.certificate import CertificateFacts, certificate_pdf
 from tests.api.test_issuance import REQUIRED_CHECKS
 from tests.api.test_issuance_support import (
     Tenant,
@@ -173,3 +176,27 @@ def test_callers_who_name_no_language_get_the_credential_they_always_got(
         learner={"email": "eleni@example.org", "preferred_language": "el"},
     )
     assert other["credential"]["credentialSubject"]["achievement"] == embedded
+
+
+def test_a_greek_certificate_embeds_a_font_that_has_greek_letters() -> None:
+    facts = CertificateFacts(
+        title="Digital storytelling",
+        learner="Eleni",
+        issuer="Creative Skills Lab",
+        description="",
+        eqf_level=4,
+        ects="2.5",
+        workload=None,
+        learning_outcomes=[],
+        valid_from=datetime(2026, 12, 8, tzinfo=UTC),
+        valid_until=None,
+        issued_at=datetime(2026, 12, 8, tzinfo=UTC),
+        credential_id="https://example.org/credentials/1",
+        verify_url="https://example.org/credentials/1",
+        language="el",
+    )
+    greek = certificate_pdf(facts)
+    assert b"/FontFile2" in greek  # DejaVu Sans, subset: the labels are Greek
+    english = certificate_pdf(replace(facts, language="en"))
+    assert b"/FontFile2" not in english  # all Latin-1: the core font, nothing embedded
+    assert b"CERTIFICATE OF ACHIEVEMENT" in pdf_text(english)
