@@ -14,8 +14,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from credex.db.models import OutboxMessage
+from credex.db.models import Credential, Learner, OutboxMessage
 from credex.db.session import Database
+from credex.jobs.runner import run_pending_jobs
 from credex.notifications.sender import send_due
 from credex.settings import Settings
 from credex.wallet.certificate import CertificateFacts, certificate_pdf
@@ -200,3 +201,26 @@ def test_a_greek_certificate_embeds_a_font_that_has_greek_letters() -> None:
     english = certificate_pdf(replace(facts, language="en"))
     assert b"/FontFile2" not in english  # all Latin-1: the core font, nothing embedded
     assert b"CERTIFICATE OF ACHIEVEMENT" in pdf_text(english)
+
+
+def test_bulk_issuance_follows_each_learners_language_too(
+    client: TestClient, database: Database, settings: Settings
+) -> None:
+    tenant = bilingual_tenant(database, settings)
+    items = [
+        {"learner": {"email": "fr@example.org", "preferred_language": "fr"}},
+        {"learner": {"email": "en@example.org"}},
+        {"learner": {"email": "it@example.org"}, "language": "fr"},
+    ]
+    body = {"items": items, "achievement_id": str(tenant.achievement_id)}
+    response = client.post("/api/v1/credentials/batch", json=body, headers=tenant.headers)
+    assert response.status_code == 202, response.text
+    run_pending_jobs(database, settings)
+    with database.unit_of_work() as session:
+        languages = {
+            learner.email: credential.document["credentialSubject"]["achievement"]["inLanguage"]
+            for credential, learner in session.execute(
+                select(Credential, Learner).join(Learner, Learner.id == Credential.learner_id)
+            )
+        }
+    assert languages == {"fr@example.org": "fr", "en@example.org": "en", "it@example.org": "fr"}
