@@ -111,8 +111,8 @@ MEANINGS = {
         N_("A credential it combines was changed, revoked or does not verify."),
     ),
     "compatibility": (
-        "It uses the current standards.",
-        "It uses an older form of the standards, still accepted.",
+        N_("It uses the current standards."),
+        N_("It uses an older form of the standards, still accepted."),
     ),
 }
 
