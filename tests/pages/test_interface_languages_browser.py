@@ -115,5 +115,10 @@ def test_the_switch_changes_the_language_and_remembers_it(
     _check_page(page, "el", HEADINGS["/verify"]["el"])
     page.goto(f"{live_server.url}/frameworks")  # remembered on the next page
     _check_page(page, "el", HEADINGS["/frameworks"]["el"])
+    page.goto(f"{live_server.url}/verify")  # the page's script speaks Greek too
+    page.set_input_files(
+        "#f-file", files=[{"name": "a.json", "mimeType": "application/json", "buffer": b"{}"}]
+    )
+    assert page.locator(".dropzone__chosen").inner_text() == "Επιλέχθηκε: a.json"
     page.keyboard.press("Tab")  # the skip link comes first, in Greek
     assert page.evaluate("document.activeElement.textContent") == "Μετάβαση στο κύριο περιεχόμενο"
