@@ -50,7 +50,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+def live_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     port = _free_port()
     url = f"http://localhost:{port}"  # did:web refuses IP hosts
     db_url = f"sqlite:///{tmp_path / 'live.db'}"
@@ -61,10 +61,13 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         base_url=url,
         key_encryption_key=generate_kek(),
         log_level="WARNING",
+        signing_processes=0,  # sign in the job worker's thread: no process pool per test
     )
     migrate.upgrade(db_url)
     database = Database.from_url(db_url)
     app = create_app(settings, database)
+    # Tests marked `job_worker` get the background worker (bulk jobs, notification mails).
+    app.state.job_worker_enabled = request.node.get_closest_marker("job_worker") is not None
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

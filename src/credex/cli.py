@@ -18,8 +18,10 @@ from credex.settings import Settings, SettingsError, get_settings
 app = typer.Typer(help="credex: issue and verify EU micro-credentials.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+user_app = typer.Typer(help="Staff accounts (sign in at /signin).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
+app.add_typer(user_app, name="user")
 
 
 def _settings() -> Settings:
@@ -131,6 +133,46 @@ def token_create(
         database.dispose()
     typer.echo(f"created {role} token {issued.row.id}")
     typer.echo(token)
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Option(help="the person's e-mail address (they sign in with it)")],
+    role: Annotated[str, typer.Option(help="admin, or with --issuer: manager, staff, assessor")],
+    issuer: Annotated[str | None, typer.Option(help="issuer id (issuer roles)")] = None,
+    name: Annotated[str, typer.Option(help="display name")] = "",
+) -> None:
+    """Create a staff account (or give an existing one a role); the id is on the last line."""
+    from credex.accounts.service import add_member, ensure_account
+    from credex.audit.actors import system_actor
+
+    if (role == "admin") == (issuer is not None):
+        typer.echo("use --role admin alone, or --issuer ID with a role", err=True)
+        raise typer.Exit(2)
+    try:
+        issuer_id = uuid.UUID(issuer) if issuer else None
+    except ValueError as exc:
+        typer.echo("--issuer must be an issuer id (UUID)", err=True)
+        raise typer.Exit(2) from exc
+    settings = _settings()
+    migrate.upgrade(settings.database_url)
+    database = Database.from_url(settings.database_url)
+    actor = system_actor("credex user create")
+    try:
+        with database.unit_of_work() as session:
+            if issuer_id is None:
+                account = ensure_account(session, email, actor=actor, display_name=name, admin=True)
+            else:
+                member = add_member(session, issuer_id, email, role, actor=actor, display_name=name)
+                account_id = member.account_id
+            account_id = account.id if issuer_id is None else account_id
+    except CredexError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        database.dispose()
+    typer.echo(f"{email} can now sign in at {settings.base_url}/signin as {role}")
+    typer.echo(str(account_id))
 
 
 @app.command()

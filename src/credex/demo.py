@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from credex.accounts.service import add_member, ensure_account
 from credex.achievements.demo import ensure_demo_achievements
+from credex.audit.actors import system_actor
 from credex.auth.tokens import create_token
 from credex.db.models import ApiToken, Award
 from credex.frameworks.demo import ensure_demo_framework
@@ -22,6 +24,8 @@ from credex.stacking.demo import ensure_demo_rule
 from credex.stacking.pathways import evaluate_and_award
 
 DEMO_ADMIN_TOKEN_NAME = "demo admin"  # noqa: S105 - a label
+DEMO_ADMIN_EMAIL = "admin@credex.example"
+DEMO_MANAGER_EMAIL = "manager@credex.example"
 
 
 @dataclass
@@ -49,6 +53,11 @@ def load_demo(session: Session, settings: Settings) -> DemoResult:
         select(func.count()).select_from(Award).where(Award.issuer_id == issuer.id)
     )
     issuer_token = create_token(session, role="issuer", name="demo issuer", issuer_id=issuer.id)
+    actor = system_actor("credex demo")
+    ensure_account(session, DEMO_ADMIN_EMAIL, actor=actor, display_name="Demo admin", admin=True)
+    add_member(
+        session, issuer.id, DEMO_MANAGER_EMAIL, "manager", actor=actor, display_name="Demo manager"
+    )
     learner_email = DEMO_AWARDS[0][0]
     learner_token = create_token(
         session, role="learner", name="demo learner", learner_email=learner_email
@@ -64,5 +73,8 @@ def load_demo(session: Session, settings: Settings) -> DemoResult:
             f"demo issuer token (shown once): {issuer_token.token}",
             f"demo learner token for {learner_email} (shown once): {learner_token.token}",
             f"demo admin token (shown once): {issued.token}",
+            f"staff sign-in at {settings.base_url}/signin: admin {DEMO_ADMIN_EMAIL}, "
+            f"manager of {issuer.name} {DEMO_MANAGER_EMAIL} (the link goes to the outbox "
+            "table and the log unless CREDEX_SMTP_URL is set)",
         ],
     )

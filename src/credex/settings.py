@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     email_offer_days: int = Field(default=30, ge=1, le=365)
     notify_per_minute: int = Field(default=120, ge=1)
     notify_max_attempts: int = Field(default=5, ge=1, le=50)
+    staff_session_idle_minutes: int = Field(default=60, ge=1)
+    staff_session_hours: int = Field(default=12, ge=1)
+    learner_session_days: int = Field(default=30, ge=1)
 
     @field_validator("base_url")
     @classmethod

@@ -13,21 +13,22 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from credex.core import Ed25519Signer, sign_credential
-from credex.db.models import ApiToken, Credential, Learner
+from credex.db.models import Credential, Learner, WebSession
 from credex.db.session import Database
 from credex.settings import Settings
 from tests.api.test_signin import code_from_outbox
 from tests.api.test_wallet_support import ANA, Wallets, two_issuer_wallet
-from tests.conftest import make_token
 from tests.core.factories import ob_credential
+from tests.web_support import COOKIE_NAME, web_session
 
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
 
 def signed_in(client: TestClient, database: Database, email: str = ANA) -> str:
-    token = make_token(database, role="learner", name="page test", learner_email=email)
-    client.cookies.set("credex_wallet", token)
-    return token
+    settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
+    secret = web_session(database, settings, email)
+    client.cookies.set(COOKIE_NAME, secret)
+    return secret
 
 
 def csrf_of(html: str) -> str:
@@ -63,7 +64,7 @@ def test_the_wallet_asks_for_sign_in_and_the_magic_link_signs_in(
     )
     assert (done.status_code, done.headers["location"]) == (303, "/wallet")
     cookie = done.headers["set-cookie"]
-    assert "credex_wallet=" in cookie
+    assert "credex_session=" in cookie
     assert "HttpOnly" in cookie
     assert "SameSite=lax" in cookie
     wallet = client.get("/wallet")
@@ -179,7 +180,7 @@ def test_sign_out_and_account_deletion(
     deleted = client.post("/wallet/account/delete", data={"confirm": "DELETE", "csrf_token": csrf})
     assert deleted.status_code == 200
     assert "Your account was deleted" in deleted.text
-    assert 'credex_wallet=""' in deleted.headers["set-cookie"]
+    assert 'credex_session=""' in deleted.headers["set-cookie"]
     with database.unit_of_work() as session:
         assert session.scalars(select(Learner).where(Learner.email == ANA)).all() == []
     signed_in(client, database, "bob@example.org")
@@ -187,11 +188,13 @@ def test_sign_out_and_account_deletion(
     out = client.post("/wallet/signout", data={"csrf_token": csrf}, follow_redirects=False)
     assert (out.status_code, out.headers["location"]) == (303, "/wallet/signin")
     with database.unit_of_work() as session:
-        bob_token = session.scalar(
-            select(ApiToken).where(
-                ApiToken.learner_email == "bob@example.org", ApiToken.name == "page test"
-            )
+        bob_session = session.scalar(
+            select(WebSession).where(WebSession.email == "bob@example.org")
         )
-        assert bob_token is not None
-        assert bob_token.revoked_at is not None
-    assert token  # Ana's was revoked by the deletion (covered in test_wallet_account)
+        assert bob_session is not None
+        assert bob_session.ended_at is not None
+        ana_session = session.scalar(select(WebSession).where(WebSession.email == ANA))
+        assert ana_session is not None
+        assert ana_session.ended_at is not None  # ended by the deletion
+    assert client.get("/wallet", follow_redirects=False).status_code == 303
+    assert token

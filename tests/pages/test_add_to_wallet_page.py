@@ -10,6 +10,7 @@ import pytest
 from tests.api.test_issuance_support import make_achievement, make_issuer
 from tests.browser import LiveServer
 from tests.conftest import make_token
+from tests.web_support import COOKIE_NAME, web_session
 
 pytestmark = pytest.mark.browser
 
@@ -33,10 +34,8 @@ def test_add_to_a_wallet_on_a_small_phone_with_the_keyboard(
         page = context.new_page()
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        token = make_token(
-            server.database, role="learner", name="p", learner_email="ana@example.org"
-        )
-        context.add_cookies([{"name": "credex_wallet", "value": token, "url": server.url}])
+        token = web_session(server.database, server.settings, "ana@example.org")
+        context.add_cookies([{"name": COOKIE_NAME, "value": token, "url": server.url}])
         page.goto(f"{server.url}/wallet/credentials/{credential_id}")
         page.get_by_role("heading", name="Add to a wallet").wait_for()
         button = page.get_by_role("button", name="Show a QR code for a wallet app")

@@ -14,25 +14,24 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from credex.app import create_app
 from credex.auth.tokens import create_token
-from credex.db.models import ApiToken, Competency, Framework
+from credex.db.models import Competency, Framework
 from credex.db.session import Database
 from credex.frameworks.demo import ensure_demo_framework
 from credex.settings import Settings
-from credex.web.session import COOKIE_NAME
 from tests.api.test_issuance_support import make_issuer
 from tests.browser import LiveServer
-from tests.conftest import make_token
+from tests.web_support import COOKIE_NAME, staff_session, web_session
 
 ESCO = "http://data.europa.eu/esco/skill/0a3b4f8e-5d2c-4a63-9c55-0f3d2b7a1e11"
 
 
 def sign_in(client: TestClient, database: Database) -> str:
-    """Sign in as an admin through the login form; returns the page's CSRF token."""
-    token = make_token(database, role="admin", name="admin")
-    response = client.post("/admin/login", data={"token": token}, follow_redirects=False)
-    assert response.status_code == 303, response.text
+    """Sign in as an admin (a staff session); returns the page's CSRF token."""
+    settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
+    client.cookies.set(
+        COOKIE_NAME, staff_session(database, settings, "admin@example.org", admin=True)
+    )
     page = client.get("/admin/frameworks")
     found = re.search(r'name="csrf_token" value="([0-9a-f]{64})"', page.text)
     assert found, page.text
@@ -69,82 +68,28 @@ def competency_ids(database: Database, framework_id: str) -> dict[str, str]:
 
 
 def test_admin_pages_redirect_to_sign_in(client: TestClient) -> None:
-    for path in ("/admin", "/admin/frameworks?q=x", "/admin/frameworks/new"):
+    for path in ("/admin", "/admin/frameworks?q=x", "/admin/frameworks/new", "/admin/login"):
         response = client.get(path, follow_redirects=True)
-        assert response.url.path == "/admin/login", path
+        assert response.url.path == "/signin", path
     direct = client.get("/admin/frameworks?q=x", follow_redirects=False)
-    assert direct.headers["location"] == "/admin/login?next=/admin/frameworks%3Fq%3Dx"
+    assert direct.headers["location"] == "/signin?next=/admin/frameworks%3Fq%3Dx"
     posted = client.post("/admin/frameworks/new", data={"title": "x"}, follow_redirects=False)
     assert posted.status_code == 303
-    assert posted.headers["location"].startswith("/admin/login")
+    assert posted.headers["location"].startswith("/signin")
 
 
-def test_sign_in_sets_a_strict_http_only_cookie(client: TestClient, database: Database) -> None:
-    token = make_token(database, role="admin", name="a")
-    response = client.post(
-        "/admin/login",
-        data={"token": token, "next": "/admin/frameworks/new"},
-        follow_redirects=False,
-    )
-    assert response.headers["location"] == "/admin/frameworks/new"
-    cookie = response.headers["set-cookie"]
-    assert cookie.startswith(f"{COOKIE_NAME}={token};")
-    assert "HttpOnly" in cookie
-    assert "SameSite=strict" in cookie
-    assert "Secure" not in cookie
-    assert client.get("/admin/frameworks/new").status_code == 200
-
-
-def test_sign_in_cookie_is_secure_on_https(settings: Settings, database: Database) -> None:
-    https = settings.model_copy(update={"base_url": "https://credex.example"})
-    token = make_token(database, role="admin", name="a")
-    with TestClient(create_app(https, database), base_url="https://credex.example") as client:
-        response = client.post("/admin/login", data={"token": token}, follow_redirects=False)
-    assert "Secure" in response.headers["set-cookie"]
-
-
-def test_sign_in_refuses_bad_and_non_admin_tokens(
+def test_non_admin_staff_gets_a_403_page(
     client: TestClient, database: Database, settings: Settings
 ) -> None:
-    bad = client.post("/admin/login", data={"token": "cx_nope"})
-    assert bad.status_code == 401
-    assert "not valid" in bad.text
-    assert "set-cookie" not in bad.headers
-    issuer = make_token(
-        database, role="issuer", name="i", issuer_id=make_issuer(database, settings)
-    )
-    refused = client.post("/admin/login", data={"token": issuer}, follow_redirects=False)
-    assert refused.status_code == 403
-    assert refused.headers["content-type"].startswith("text/html")
-    assert "not an admin token" in refused.text
-    assert "set-cookie" not in refused.headers
-
-
-def test_non_admin_cookie_gets_a_403_page(client: TestClient, database: Database) -> None:
-    learner = make_token(database, role="learner", name="l", learner_email="l@example.org")
-    client.cookies.set(COOKIE_NAME, learner)
+    issuer_id = make_issuer(database, settings)
+    secret = staff_session(database, settings, "m@example.org", issuer_id=issuer_id)
+    client.cookies.set(COOKIE_NAME, secret)
     response = client.get("/admin/frameworks")
     assert response.status_code == 403
     assert "administrators only" in response.text
-
-
-def test_next_cannot_leave_the_site(client: TestClient, database: Database) -> None:
-    token = make_token(database, role="admin", name="a")
-    for target in ("//evil.example/x", "https://evil.example", "/\\evil.example"):
-        response = client.post(
-            "/admin/login", data={"token": token, "next": target}, follow_redirects=False
-        )
-        assert response.headers["location"] == "/admin/frameworks", target
-
-
-def test_revoked_token_signs_out(client: TestClient, database: Database) -> None:
-    sign_in(client, database)
-    with database.unit_of_work() as session:
-        for row in session.scalars(select(ApiToken)):
-            row.revoked_at = row.created_at
-    response = client.get("/admin/frameworks", follow_redirects=False)
-    assert response.status_code == 303
-    assert response.headers["location"].startswith("/admin/login")
+    client.cookies.set(COOKIE_NAME, web_session(database, settings, "l@example.org"))
+    learner = client.get("/admin/frameworks", follow_redirects=False)
+    assert learner.status_code == 303  # a wallet session is no staff sign-in
 
 
 def test_forms_need_the_csrf_token(client: TestClient, database: Database) -> None:
@@ -155,8 +100,8 @@ def test_forms_need_the_csrf_token(client: TestClient, database: Database) -> No
         assert response.status_code == 403
         assert "could not be verified" in response.text
     assert count(database, Framework) == 0
-    assert client.post("/admin/logout", data={}).status_code == 403
-    out = client.post("/admin/logout", data={"csrf_token": csrf}, follow_redirects=False)
+    assert client.post("/signout", data={}).status_code == 403
+    out = client.post("/signout", data={"csrf_token": csrf}, follow_redirects=False)
     assert out.status_code == 303
     assert f'{COOKIE_NAME}=""' in out.headers["set-cookie"]
     assert client.get("/admin/frameworks", follow_redirects=False).status_code == 303
@@ -369,9 +314,9 @@ def test_public_page_switches_language_and_marks_retired(
 # --- in a real browser -------------------------------------------------------------------------
 
 
-def _admin_token(server: LiveServer) -> str:
-    with server.database.unit_of_work() as session:
-        return create_token(session, role="admin", name="browser admin").token
+def _sign_in_admin(server: LiveServer, page: Any) -> None:
+    secret = staff_session(server.database, server.settings, "admin@example.org", admin=True)
+    page.context.add_cookies([{"name": COOKIE_NAME, "value": secret, "url": server.url}])
 
 
 @pytest.mark.browser
@@ -380,10 +325,9 @@ def test_admin_builds_and_publishes_a_framework_in_the_browser(
 ) -> None:
     base = live_server.url
     page.goto(f"{base}/admin/frameworks/new")
-    assert page.url.startswith(f"{base}/admin/login")
-    page.get_by_label("API token").fill(_admin_token(live_server))
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/admin/frameworks/new")
+    assert page.url.startswith(f"{base}/signin")
+    _sign_in_admin(live_server, page)
+    page.goto(f"{base}/admin/frameworks/new")
     page.get_by_label("Title").fill("Museum education")
     page.get_by_label("Publisher").fill("CREDEX")
     page.get_by_role("button", name="Create framework").click()
@@ -415,15 +359,11 @@ def test_admin_builds_and_publishes_a_framework_in_the_browser(
 @pytest.mark.browser
 def test_keyboard_reaches_the_form_fields_in_order(live_server: LiveServer, page: Any) -> None:
     base = live_server.url
-    page.goto(f"{base}/admin/login?next=/admin/frameworks/new")
+    _sign_in_admin(live_server, page)
+    page.goto(f"{base}/admin/frameworks/new")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
     page.keyboard.press("Enter")
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "f-token"
-    page.keyboard.type(_admin_token(live_server))
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/admin/frameworks/new")
     reached = []
     for _ in range(40):
         page.keyboard.press("Tab")
@@ -443,12 +383,8 @@ def test_keyboard_reaches_the_form_fields_in_order(live_server: LiveServer, page
 def test_phone_viewport_has_no_horizontal_scroll(live_server: LiveServer, phone_page: Any) -> None:
     with live_server.database.unit_of_work() as session:
         framework_id = ensure_demo_framework(session).id
-    token = _admin_token(live_server)
     page = phone_page
-    page.goto(f"{live_server.url}/admin/login")
-    page.get_by_label("API token").fill(token)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/admin/frameworks")
+    _sign_in_admin(live_server, page)
     paths = (
         "/frameworks",
         f"/frameworks/{framework_id}",
@@ -456,6 +392,11 @@ def test_phone_viewport_has_no_horizontal_scroll(live_server: LiveServer, phone_
         f"/admin/frameworks/{framework_id}",
         "/admin/frameworks/new",
         "/admin/frameworks/import",
+        "/",
+        "/signin",
+        "/admin",
+        "/admin/issuers/new",
+        "/admin/audit",
     )
     for width in (390, 360):
         page.set_viewport_size({"width": width, "height": 800})

@@ -14,6 +14,7 @@ import pytest
 from tests.api.test_issuance_support import make_achievement, make_issuer
 from tests.browser import LiveServer
 from tests.conftest import make_token
+from tests.web_support import COOKIE_NAME, web_session
 
 pytestmark = pytest.mark.browser
 ANA = "ana@example.org"
@@ -47,11 +48,11 @@ def test_a_learner_shares_only_chosen_fields_with_the_keyboard(
     )
     assert issued.status_code == 201, issued.text
     credential_id = issued.json()["id"]
-    learner = make_token(server.database, role="learner", name="page", learner_email=ANA)
+    learner = web_session(server.database, server.settings, ANA)
     page = narrow_page
     errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.context.add_cookies([{"name": "credex_wallet", "value": learner, "url": server.url}])
+    page.context.add_cookies([{"name": COOKIE_NAME, "value": learner, "url": server.url}])
     page.goto(f"{server.url}/wallet/credentials/{credential_id}")
     page.get_by_role("heading", name="Share only these fields").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from credex.db.base import utcnow
 from credex.db.models import Achievement, Framework, Issuer
-from credex.frameworks.demo import DEMO_NAMESPACE, competency_id
+from credex.frameworks.demo import DEMO_NAMESPACE, competency_id, demo_esco_uri, has_esco_skill
 
 QUALITY_ASSURANCE = {
     "type": "Internal quality assurance aligned with EQAVET, with external review",
@@ -148,7 +148,7 @@ def _demo_row(
             {
                 "description": {"en": text},
                 "competency_ids": [str(competency_id(code)) for code in codes],
-                "esco_uris": [],
+                "esco_uris": sorted({demo_esco_uri(c) for c in codes if has_esco_skill(c)}),
             }
             for text, codes in spec["outcomes"]
         ],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,6 +19,8 @@ from credex.achievements.compliance import ComplianceReport, check_compliance
 from credex.achievements.public import achievement_spec
 from credex.achievements.schemas import AchievementCreate, AchievementUpdate, NewVersionIn
 from credex.achievements.validation import referenced_competencies, validate_state
+from credex.audit import service as audit
+from credex.audit.actors import actor_label
 from credex.auth.principal import Principal
 from credex.core.credentials.microcredential import MICRO_CREDENTIAL, build_achievement
 from credex.core.errors import CoreError
@@ -111,6 +114,7 @@ def create_achievement(
     achievement = Achievement(issuer_id=issuer.id, status="draft", **state)
     session.add(achievement)
     session.flush()
+    _record(session, principal, ACHIEVEMENT_CREATED, achievement, {"name": achievement.name})
     return achievement
 
 
@@ -143,9 +147,16 @@ def update_achievement(
         achievement_id=achievement.id,
         existing=referenced_competencies(achievement.learning_outcomes),
     )
+    changed = {
+        name: [_plain(getattr(achievement, name)), _plain(value)]
+        for name, value in changes.items()
+        if getattr(achievement, name) != value
+    }
     for name, value in changes.items():
         setattr(achievement, name, value)
     session.flush()
+    if changed:
+        _record(session, principal, ACHIEVEMENT_UPDATED, achievement, changed)
     return achievement
 
 
@@ -181,6 +192,9 @@ def publish_achievement(
     achievement.status = "published"
     achievement.published_at = utcnow()
     session.flush()
+    _record(
+        session, principal, ACHIEVEMENT_PUBLISHED, achievement, {"status": ["draft", "published"]}
+    )
     return achievement
 
 
@@ -194,6 +208,9 @@ def retire_achievement(
     achievement.status = "retired"
     achievement.retired_at = utcnow()
     session.flush()
+    _record(
+        session, principal, ACHIEVEMENT_RETIRED, achievement, {"status": ["published", "retired"]}
+    )
     return achievement
 
 
@@ -218,7 +235,44 @@ def create_new_version(
     )
     session.add(draft)
     session.flush()
+    _record(
+        session,
+        principal,
+        ACHIEVEMENT_VERSIONED,
+        draft,
+        {"previous_version": str(source.id), "version": version},
+    )
     return draft
+
+
+ACHIEVEMENT_CREATED = "achievement.created"
+ACHIEVEMENT_UPDATED = "achievement.updated"
+ACHIEVEMENT_PUBLISHED = "achievement.published"
+ACHIEVEMENT_RETIRED = "achievement.retired"
+ACHIEVEMENT_VERSIONED = "achievement.versioned"
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready for the audit log (Decimals become strings)."""
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _record(
+    session: Session,
+    principal: Principal,
+    action: str,
+    achievement: Achievement,
+    details: dict[str, Any],
+) -> None:
+    audit.record(
+        session,
+        action=action,
+        actor=actor_label(principal),
+        issuer_id=achievement.issuer_id,
+        object_type="achievement",
+        object_id=str(achievement.id),
+        details=details,
+    )
 
 
 def compliance_of(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -26,6 +27,10 @@ def to_read(entry: AuditEntry) -> AuditEntryRead:
         actor=ActorRead(role=entry.actor_role, token_id=entry.actor_token_id, name=entry.actor),
         reason=entry.reason,
         details=entry.details,
+        at=entry.created_at,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        changes=entry.details,
     )
 
 
@@ -36,6 +41,14 @@ def list_entries(
     principal: IssuerPrincipal,
     credential_id: Annotated[uuid.UUID | None, Query(description="one credential's")] = None,
     issuer_id: Annotated[uuid.UUID | None, Query(description="admins: one issuer's")] = None,
+    action: Annotated[
+        str | None, Query(max_length=64, description="an action, or a family: `credential`")
+    ] = None,
+    actor: Annotated[
+        str | None, Query(max_length=300, description="part of the actor's name, or a role")
+    ] = None,
+    since: Annotated[datetime | None, Query(description="entries at or after")] = None,
+    until: Annotated[datetime | None, Query(description="entries before")] = None,
     limit: LimitParam = 50,
     cursor: CursorParam = None,
 ) -> Page[AuditEntryRead]:
@@ -44,6 +57,10 @@ def list_entries(
         principal,
         credential_id=credential_id,
         issuer_id=issuer_id,
+        action=action,
+        actor=actor,
+        since=since,
+        until=until,
         limit=limit,
         cursor=cursor,
     )

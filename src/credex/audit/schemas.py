@@ -24,3 +24,8 @@ class AuditEntryRead(BaseModel):
     actor: ActorRead
     reason: str | None
     details: dict[str, Any]
+    # The contract's names (API.md): when, what kind of object, which, and what changed.
+    at: datetime
+    object_type: str | None
+    object_id: str | None
+    changes: dict[str, Any]

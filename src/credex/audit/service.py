@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -33,8 +34,13 @@ def record(
     credential_id: uuid.UUID | None = None,
     reason: str | None = None,
     details: dict[str, Any] | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
 ) -> AuditEntry:
+    """`details` says what changed (`{"field": [before, after]}` for edits)."""
     who = parse_actor(actor)
+    if object_type is None and credential_id is not None:
+        object_type, object_id = "credential", str(credential_id)
     entry = AuditEntry(
         id=uuid.uuid4(),
         issuer_id=issuer_id,
@@ -45,6 +51,8 @@ def record(
         actor_token_id=who.token_id,
         reason=reason,
         details=details or {},
+        object_type=object_type,
+        object_id=object_id,
     )
     session.add(entry)
     return entry
@@ -58,8 +66,13 @@ def list_entries(
     issuer_id: uuid.UUID | None,
     limit: int,
     cursor: str | None,
+    action: str | None = None,
+    actor: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> tuple[Sequence[AuditEntry], str | None]:
     stmt = repository.entries_visible_to(principal, issuer_id)
+    stmt = repository.filtered(stmt, action=action, actor=actor, since=since, until=until)
     if credential_id is not None:
         if find_visible_credential(session, principal, credential_id) is None:
             raise NotFound(f"no credential {credential_id}")

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from credex.audit.actors import actor_label
 from credex.auth.principal import Principal, Role
 from credex.db.base import utcnow
 from credex.db.models import ApiToken
@@ -44,7 +45,10 @@ def create_token(
     issuer_id: uuid.UUID | None = None,
     learner_email: str | None = None,
     expires_at: datetime | None = None,
+    actor: str | None = None,
 ) -> IssuedToken:
+    """A new token; `actor` (who made it) puts it in the audit log. Learner tokens made by
+    signing in are not recorded: they are sessions, not configuration."""
     if role == "issuer" and issuer_id is None:
         raise InvalidInput(
             "an issuer token needs an issuer", errors=[field_error("/issuer_id", "required")]
@@ -69,7 +73,27 @@ def create_token(
     )
     session.add(row)
     session.flush()
+    if actor is not None:
+        _record(session, TOKEN_CREATED, actor, row)
     return IssuedToken(token=token, row=row)
+
+
+TOKEN_CREATED = "token.created"  # noqa: S105 - an audit action name
+TOKEN_REVOKED = "token.revoked"  # noqa: S105 - an audit action name
+
+
+def _record(session: Session, action: str, actor: str, row: ApiToken) -> None:
+    from credex.audit import service as audit  # audit reads credentials, which need auth
+
+    audit.record(
+        session,
+        action=action,
+        actor=actor,
+        issuer_id=row.issuer_id,
+        object_type="token",
+        object_id=str(row.id),
+        details={"name": row.name, "role": row.role, "prefix": row.prefix},
+    )
 
 
 def authenticate(session: Session, token: str, *, touch_after: timedelta) -> Principal:
@@ -98,11 +122,15 @@ def principal_for(row: ApiToken) -> Principal:
     )
 
 
-def revoke_token(session: Session, token_id: uuid.UUID, *, caller: Principal) -> ApiToken:
+def revoke_token(
+    session: Session, token_id: uuid.UUID, *, caller: Principal, actor: str | None = None
+) -> ApiToken:
     """Revoke a token: admins any, others only their own (others' tokens are invisible: 404)."""
     row = session.get(ApiToken, token_id)
     if row is None or not (caller.is_admin or row.id == caller.token_id):
         raise NotFound("no such token")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
+        if row.role != "learner":
+            _record(session, TOKEN_REVOKED, actor or actor_label(caller), row)
     return row

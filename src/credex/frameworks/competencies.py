@@ -22,6 +22,7 @@ from credex.frameworks.service import (
     editable_framework,
     get_framework,
 )
+from credex.frameworks.trail import record_framework_change
 from credex.frameworks.tree import depth_first, descendants, would_create_cycle
 from credex.pagination import paginate
 
@@ -72,7 +73,9 @@ def _flush(session: Session, code: str) -> None:
         raise Conflict(f"code {code!r} is already used in this framework") from exc
 
 
-def add_competency(session: Session, framework_id: uuid.UUID, data: CompetencyCreate) -> Competency:
+def add_competency(
+    session: Session, framework_id: uuid.UUID, data: CompetencyCreate, *, actor: str | None = None
+) -> Competency:
     framework = editable_framework(session, framework_id)
     errors = check_default_language(framework.default_language, data.title, data.description)
     errors += one_skill_uri_errors(data.esco_uri, data.skill_uri)
@@ -97,6 +100,9 @@ def add_competency(session: Session, framework_id: uuid.UUID, data: CompetencyCr
     )
     session.add(competency)
     _flush(session, data.code)
+    record_framework_change(
+        session, "framework.competency_added", actor, framework_id, {"code": competency.code}
+    )
     return competency
 
 
@@ -125,7 +131,12 @@ def list_competencies(
 
 
 def update_competency(
-    session: Session, framework_id: uuid.UUID, competency_id: uuid.UUID, data: CompetencyUpdate
+    session: Session,
+    framework_id: uuid.UUID,
+    competency_id: uuid.UUID,
+    data: CompetencyUpdate,
+    *,
+    actor: str | None = None,
 ) -> Competency:
     framework = editable_framework(session, framework_id)
     competency = get_competency(session, framework.id, competency_id)
@@ -146,6 +157,13 @@ def update_competency(
         setattr(competency, "parent_id" if name == "parent" else name, value)
     competency.search_text = competency_search_text(competency.code, competency.title)
     _flush(session, competency.code)
+    record_framework_change(
+        session,
+        "framework.competency_updated",
+        actor,
+        framework_id,
+        {"code": competency.code, **data.model_dump(mode="json", exclude_unset=True)},
+    )
     return competency
 
 
@@ -163,7 +181,12 @@ def _parent_errors(
 
 
 def delete_competency(
-    session: Session, framework_id: uuid.UUID, competency_id: uuid.UUID, *, cascade: bool
+    session: Session,
+    framework_id: uuid.UUID,
+    competency_id: uuid.UUID,
+    *,
+    cascade: bool,
+    actor: str | None = None,
 ) -> int:
     """Delete one competency, and with `cascade` everything below it; returns how many."""
     framework = editable_framework(session, framework_id)
@@ -175,6 +198,13 @@ def delete_competency(
             children=len(below),
         )
     repository.delete_competencies(session, framework.id, [*reversed(below), competency.id])
+    record_framework_change(
+        session,
+        "framework.competency_deleted",
+        actor,
+        framework_id,
+        {"competency_id": str(competency_id)},
+    )
     return 1 + len(below)
 
 

@@ -3,10 +3,8 @@
 Ids are UUIDv5 under a fixed namespace, so the demo achievements can reference competencies by
 code (`competency_id("D1.1")`) and a reload changes nothing.
 
-ILLUSTRATIVE ESCO URIs: the leaf competencies carry URIs in the ESCO skill format
-(`http://data.europa.eu/esco/skill/<uuid>`), derived from the code with UUIDv5. They are NOT real
-ESCO concepts (none could be verified offline); replace them with real ESCO ids before using the
-demo for anything but a demonstration.
+Real ESCO skills: each leaf competency carries the URI of the closest ESCO skill concept, found
+with the offline ESCO search (`credex.esco`, the skills list shipped with credex).
 """
 
 from __future__ import annotations
@@ -139,9 +137,30 @@ def competency_id(code: str) -> uuid.UUID:
     return uuid.uuid5(DEMO_NAMESPACE, f"competency:{code}")
 
 
-def illustrative_esco_uri(code: str) -> str:
-    """Format-valid but invented (see the module docstring)."""
-    return f"{ESCO_SKILL_PREFIX}{uuid.uuid5(DEMO_NAMESPACE, f'illustrative-esco:{code}')}"
+# leaf code → the closest ESCO skill concept (its label in the comment)
+_ESCO_SKILLS = {
+    "D1.1": "8fd96f45-e2ff-48e3-8829-5f25684993b9",  # write storylines
+    "D1.2": "bcc0db5f-c1e8-4f08-b68b-020396ef07b9",  # use audio reproduction software
+    "D2.1": "5303169c-75d6-4751-9136-a4b88343388c",  # social media management
+    "D2.2": "c1f29568-f2bb-49d2-b6c2-28748bd1629b",  # manage online content
+    "E1.1": "27ddcef9-8522-4699-b0e6-2e2b10fd6d13",  # create a crowdfunding campaign
+    "E1.2": "1fc03dc8-0ee0-4876-83ec-86e0bfcb3876",  # crowdfunding
+    "E2.1": "658605f2-1c95-49f0-bd98-0af7b15ad0b0",  # entrepreneurship
+    "E2.2": "dccbdbb8-7266-4fb4-a4cf-29056f102f12",  # budget for financial needs
+    "E2.3": "3556c075-eee0-4549-b730-48ae70cb5af9",  # funding methods
+    "L1.1": "e2103a1d-4a84-47a9-b4f7-774787573449",  # copyright legislation
+    "L1.2": "0d4471ae-3820-4c23-8566-f44a7bd159b2",  # prepare licence agreements
+    "L2.1": "2ad081e6-0a3f-4612-ac15-7ace75d39e26",  # intellectual property law
+}
+
+
+def has_esco_skill(code: str) -> bool:
+    return code in _ESCO_SKILLS
+
+
+def demo_esco_uri(code: str) -> str:
+    """The real ESCO skill concept closest to a leaf competency of the demo framework."""
+    return f"{ESCO_SKILL_PREFIX}{_ESCO_SKILLS[code]}"
 
 
 def ensure_demo_framework(session: Session) -> Framework:
@@ -181,7 +200,7 @@ def ensure_demo_framework(session: Session) -> Framework:
                 "title": titles,
                 "description": {},
                 "parent_id": competency_id(parent) if parent else None,
-                "esco_uri": illustrative_esco_uri(code) if code.count(".") == 1 else None,
+                "esco_uri": demo_esco_uri(code) if code.count(".") == 1 else None,
                 "eqf_level": level,
                 "skill_type": skill_type,
                 "position": order.index(code),

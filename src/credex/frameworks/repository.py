@@ -124,3 +124,30 @@ def competencies_by_ids(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid
         .where(Competency.id.in_(wanted))
     )
     return {row.id: row for row in session.scalars(stmt)}
+
+
+def published_competencies_by_code(session: Session, codes: set[str]) -> dict[str, Competency]:
+    """Competencies of published frameworks by code (the newest framework wins a clash)."""
+    if not codes:
+        return {}
+    rows = session.scalars(
+        select(Competency)
+        .join(Framework, Framework.id == Competency.framework_id)
+        .where(Competency.code.in_(codes), Framework.status == "published")
+        .order_by(Framework.published_at)
+    ).all()
+    return {row.code: row for row in rows}
+
+
+def competency_codes(session: Session, ids: set[str]) -> dict[str, str]:
+    """Competency id → code, for showing stored references in forms."""
+    wanted = []
+    for value in ids:
+        try:
+            wanted.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    if not wanted:
+        return {}
+    rows = session.execute(select(Competency.id, Competency.code).where(Competency.id.in_(wanted)))
+    return {str(row[0]): row[1] for row in rows}

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 
+from credex.audit.actors import actor_label
 from credex.deps import AdminPrincipal, CurrentPrincipal, SessionDep
 from credex.frameworks import competencies, exporting, importing, service
 from credex.frameworks.schemas import (
@@ -80,9 +81,9 @@ def _competency(row: Any) -> CompetencyRead:
 
 @router.post("", status_code=201)
 def create_framework(
-    data: FrameworkCreate, session: SessionDep, _admin: AdminPrincipal
+    data: FrameworkCreate, session: SessionDep, admin: AdminPrincipal
 ) -> FrameworkRead:
-    return _framework(service.create_framework(session, data))
+    return _framework(service.create_framework(session, data, actor=actor_label(admin)))
 
 
 @router.get("")
@@ -102,7 +103,7 @@ def list_frameworks(
 
 @router.post("/import", status_code=201, openapi_extra=_IMPORT_BODY)
 def import_framework(
-    _admin: AdminPrincipal, upload: ImportUploadDep, session: SessionDep
+    admin: AdminPrincipal, upload: ImportUploadDep, session: SessionDep
 ) -> FrameworkImportRead:
     """JSON in the documented format, or a CSV `file` with the framework's fields as form fields."""
     if upload.kind == "json":
@@ -123,39 +124,45 @@ def get_framework(
 
 @router.patch("/{framework_id}")
 def update_framework(
-    framework_id: uuid.UUID, data: FrameworkUpdate, session: SessionDep, _admin: AdminPrincipal
+    framework_id: uuid.UUID, data: FrameworkUpdate, session: SessionDep, admin: AdminPrincipal
 ) -> FrameworkRead:
-    return _framework(service.update_framework(session, framework_id, data))
+    return _framework(
+        service.update_framework(session, framework_id, data, actor=actor_label(admin))
+    )
 
 
 @router.delete("/{framework_id}", status_code=204)
-def delete_framework(framework_id: uuid.UUID, session: SessionDep, _admin: AdminPrincipal) -> None:
-    service.delete_framework(session, framework_id)
+def delete_framework(framework_id: uuid.UUID, session: SessionDep, admin: AdminPrincipal) -> None:
+    service.delete_framework(session, framework_id, actor=actor_label(admin))
 
 
 @router.post("/{framework_id}/publish")
 def publish_framework(
-    framework_id: uuid.UUID, session: SessionDep, _admin: AdminPrincipal
+    framework_id: uuid.UUID, session: SessionDep, admin: AdminPrincipal
 ) -> FrameworkRead:
-    return _framework(service.publish_framework(session, framework_id))
+    return _framework(service.publish_framework(session, framework_id, actor=actor_label(admin)))
 
 
 @router.post("/{framework_id}/retire")
 def retire_framework(
-    framework_id: uuid.UUID, session: SessionDep, _admin: AdminPrincipal
+    framework_id: uuid.UUID, session: SessionDep, admin: AdminPrincipal
 ) -> FrameworkRead:
-    return _framework(service.retire_framework(session, framework_id))
+    return _framework(service.retire_framework(session, framework_id, actor=actor_label(admin)))
 
 
 @router.post("/{framework_id}/versions", status_code=201)
 def start_new_version(
     framework_id: uuid.UUID,
     session: SessionDep,
-    _admin: AdminPrincipal,
+    admin: AdminPrincipal,
     data: NewVersionCreate | None = None,
 ) -> FrameworkRead:
     """A new draft copying every competency; `version` defaults to the old one bumped."""
-    return _framework(service.start_new_version(session, framework_id, data or NewVersionCreate()))
+    return _framework(
+        service.start_new_version(
+            session, framework_id, data or NewVersionCreate(), actor=actor_label(admin)
+        )
+    )
 
 
 @router.get(
@@ -166,7 +173,7 @@ def start_new_version(
 def export_framework(
     framework_id: uuid.UUID,
     session: SessionDep,
-    _admin: AdminPrincipal,
+    admin: AdminPrincipal,
     format: exporting.ExportFormat = "json",  # noqa: A002 - the documented parameter name
 ) -> Response:
     export = exporting.export_framework(session, framework_id, format)
@@ -178,9 +185,11 @@ def export_framework(
 
 @router.post("/{framework_id}/competencies", status_code=201)
 def add_competency(
-    framework_id: uuid.UUID, data: CompetencyCreate, session: SessionDep, _admin: AdminPrincipal
+    framework_id: uuid.UUID, data: CompetencyCreate, session: SessionDep, admin: AdminPrincipal
 ) -> CompetencyRead:
-    return _competency(competencies.add_competency(session, framework_id, data))
+    return _competency(
+        competencies.add_competency(session, framework_id, data, actor=actor_label(admin))
+    )
 
 
 @router.get("/{framework_id}/competencies")
@@ -214,9 +223,13 @@ def update_competency(
     competency_id: uuid.UUID,
     data: CompetencyUpdate,
     session: SessionDep,
-    _admin: AdminPrincipal,
+    admin: AdminPrincipal,
 ) -> CompetencyRead:
-    return _competency(competencies.update_competency(session, framework_id, competency_id, data))
+    return _competency(
+        competencies.update_competency(
+            session, framework_id, competency_id, data, actor=actor_label(admin)
+        )
+    )
 
 
 @router.delete("/{framework_id}/competencies/{competency_id}", status_code=204)
@@ -224,7 +237,9 @@ def delete_competency(
     framework_id: uuid.UUID,
     competency_id: uuid.UUID,
     session: SessionDep,
-    _admin: AdminPrincipal,
+    admin: AdminPrincipal,
     cascade: Annotated[bool, Query(description="also delete sub-competencies")] = False,
 ) -> None:
-    competencies.delete_competency(session, framework_id, competency_id, cascade=cascade)
+    competencies.delete_competency(
+        session, framework_id, competency_id, cascade=cascade, actor=actor_label(admin)
+    )

@@ -20,6 +20,7 @@ from credex.db.models import Competency, Framework
 from credex.errors import Conflict, InvalidInput, NotFound, field_error
 from credex.frameworks import repository
 from credex.frameworks.schemas import FrameworkCreate, FrameworkUpdate, NewVersionCreate
+from credex.frameworks.trail import record_framework_change
 from credex.frameworks.tree import depth_first
 from credex.pagination import paginate
 
@@ -62,10 +63,15 @@ def new_framework(data: FrameworkCreate) -> Framework:
     )
 
 
-def create_framework(session: Session, data: FrameworkCreate) -> Framework:
+def create_framework(
+    session: Session, data: FrameworkCreate, *, actor: str | None = None
+) -> Framework:
     framework = new_framework(data)
     session.add(framework)
     session.flush()
+    record_framework_change(
+        session, "framework.created", actor, framework.id, {"title": framework.title}
+    )
     return framework
 
 
@@ -118,7 +124,9 @@ def editable_framework(session: Session, framework_id: uuid.UUID) -> Framework:
     return framework
 
 
-def update_framework(session: Session, framework_id: uuid.UUID, data: FrameworkUpdate) -> Framework:
+def update_framework(
+    session: Session, framework_id: uuid.UUID, data: FrameworkUpdate, *, actor: str | None = None
+) -> Framework:
     framework = editable_framework(session, framework_id)
     changes = data.model_dump(exclude_unset=True)
     title = changes.get("title", framework.title)
@@ -135,6 +143,13 @@ def update_framework(session: Session, framework_id: uuid.UUID, data: FrameworkU
         setattr(framework, name, value)
     framework.search_text = framework_search_text(framework.title, framework.publisher)
     session.flush()
+    record_framework_change(
+        session,
+        "framework.updated",
+        actor,
+        framework.id,
+        data.model_dump(mode="json", exclude_unset=True),
+    )
     return framework
 
 
@@ -153,15 +168,20 @@ def _competencies_missing_language(
     return [field_error("/default_language", detail)]
 
 
-def delete_framework(session: Session, framework_id: uuid.UUID) -> None:
+def delete_framework(
+    session: Session, framework_id: uuid.UUID, *, actor: str | None = None
+) -> None:
     framework = locked_framework(session, framework_id)
     if framework.status != "draft":
         raise Conflict(f"a {framework.status} framework cannot be deleted; retire it instead")
     repository.delete_framework_rows(session, framework)
     session.flush()
+    record_framework_change(session, "framework.deleted", actor, framework_id, None)
 
 
-def publish_framework(session: Session, framework_id: uuid.UUID) -> Framework:
+def publish_framework(
+    session: Session, framework_id: uuid.UUID, *, actor: str | None = None
+) -> Framework:
     framework = editable_framework(session, framework_id)
     if repository.count_competencies(session, framework.id) == 0:
         raise InvalidInput(
@@ -171,16 +191,24 @@ def publish_framework(session: Session, framework_id: uuid.UUID) -> Framework:
     framework.status = "published"
     framework.published_at = utcnow()
     session.flush()
+    record_framework_change(
+        session, "framework.published", actor, framework.id, {"status": ["draft", "published"]}
+    )
     return framework
 
 
-def retire_framework(session: Session, framework_id: uuid.UUID) -> Framework:
+def retire_framework(
+    session: Session, framework_id: uuid.UUID, *, actor: str | None = None
+) -> Framework:
     framework = locked_framework(session, framework_id)
     if framework.status != "published":
         raise Conflict(f"only published frameworks can be retired; this one is {framework.status}")
     framework.status = "retired"
     framework.retired_at = utcnow()
     session.flush()
+    record_framework_change(
+        session, "framework.retired", actor, framework.id, {"status": ["published", "retired"]}
+    )
     return framework
 
 
@@ -194,7 +222,7 @@ def bump_version(version: str) -> str:
 
 
 def start_new_version(
-    session: Session, framework_id: uuid.UUID, data: NewVersionCreate
+    session: Session, framework_id: uuid.UUID, data: NewVersionCreate, *, actor: str | None = None
 ) -> Framework:
     """A draft copy of a published or retired version, with every competency and the hierarchy."""
     source = locked_framework(session, framework_id)
@@ -226,6 +254,9 @@ def start_new_version(
     except IntegrityError as exc:  # a concurrent request created the draft first
         raise Conflict("a draft successor of this version already exists") from exc
     _copy_competencies(session, source.id, successor.id)
+    record_framework_change(
+        session, "framework.versioned", actor, successor.id, {"previous_version": str(framework_id)}
+    )
     return successor
 
 

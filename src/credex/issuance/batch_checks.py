@@ -72,6 +72,16 @@ def validate_rows(
     session: Session, issuer_id: uuid.UUID, batch: Batch, base_url: str
 ) -> list[tuple[int, IssueRequest]]:
     """Every row checked like a single issuance; raises one 422 listing every bad row."""
+    valid, errors = check_rows(session, issuer_id, batch, base_url)
+    if errors:
+        raise invalid_batch(errors, len(batch.rows))
+    return valid
+
+
+def check_rows(
+    session: Session, issuer_id: uuid.UUID, batch: Batch, base_url: str
+) -> tuple[list[tuple[int, IssueRequest]], list[dict[str, Any]]]:
+    """The valid rows and the errors of the others (sorted by row), without raising."""
     errors: list[dict[str, Any]] = []
     valid: list[tuple[BatchRow, IssueRequest]] = []
     for row in batch.rows:
@@ -88,10 +98,9 @@ def validate_rows(
         if not row_errors:
             valid.append((row, request))
     errors.extend(_reference_errors(session, issuer_id, batch, valid, base_url))
-    if errors:
-        errors.sort(key=lambda error: error["row"])
-        raise invalid_batch(errors, len(batch.rows))
-    return [(row.number, request) for row, request in valid]
+    errors.sort(key=lambda error: error["row"])
+    bad = {error["row"] for error in errors}
+    return [(row.number, request) for row, request in valid if row.number not in bad], errors
 
 
 def _pydantic_errors(batch: Batch, row: BatchRow, exc: ValidationError) -> list[dict[str, Any]]:

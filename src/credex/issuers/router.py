@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request, status
 from fastapi.responses import JSONResponse
 
+from credex.audit.actors import actor_label
 from credex.deps import AdminPrincipal, IssuerPrincipal, SessionDep, SettingsDep
 from credex.issuers import service
 from credex.issuers.public import public_profile_document
@@ -44,9 +45,9 @@ PROFILE_CACHE_CONTROL = "public, max-age=300"
 
 @api.post("", status_code=status.HTTP_201_CREATED)
 def create_issuer(
-    data: IssuerCreate, session: SessionDep, settings: SettingsDep, _admin: AdminPrincipal
+    data: IssuerCreate, session: SessionDep, settings: SettingsDep, admin: AdminPrincipal
 ) -> IssuerRead:
-    view = service.create_issuer(session, data, settings)
+    view = service.create_issuer(session, data, settings, actor=actor_label(admin))
     return IssuerRead.build(view.issuer, view.active_key, settings.base_url)
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from credex.audit import service as audit
+from credex.audit.actors import actor_label
 from credex.auth.principal import Principal
 from credex.auth.tokens import IssuedToken, create_token
 from credex.db.base import utcnow
@@ -34,6 +36,10 @@ from credex.pagination import paginate
 from credex.settings import Settings
 
 logger = logging.getLogger("credex.issuers")
+
+
+ISSUER_CREATED = "issuer.created"
+ISSUER_UPDATED = "issuer.updated"
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,12 @@ def _identifiers(data: IssuerCreate | IssuerUpdate) -> list[dict[str, str]]:
 
 
 def create_issuer(
-    session: Session, data: IssuerCreate, settings: Settings, *, issuer_id: uuid.UUID | None = None
+    session: Session,
+    data: IssuerCreate,
+    settings: Settings,
+    *,
+    issuer_id: uuid.UUID | None = None,
+    actor: str | None = None,
 ) -> IssuerView:
     """Create the issuer and its first keys in the same unit of work: `key-1` (Ed25519) and
     `key-2` (P-256)."""
@@ -102,6 +113,16 @@ def create_issuer(
     if did_key:
         issuer.did = keys[0].controller
         session.flush()
+    if actor is not None:  # None: the demo loader and fixtures, which act as nobody
+        audit.record(
+            session,
+            action=ISSUER_CREATED,
+            actor=actor,
+            issuer_id=issuer.id,
+            object_type="issuer",
+            object_id=str(issuer.id),
+            details={"name": issuer.name},
+        )
     logger.info("issuer created", extra={"issuer_id": str(issuer.id)})
     return IssuerView(issuer, keys[0])
 
@@ -134,6 +155,7 @@ def update_issuer(
 ) -> IssuerView:
     """Apply only the fields that were sent; `null` clears an optional field."""
     issuer = require_visible_issuer(session, principal, issuer_id)
+    before = _audited(issuer)
     sent = data.model_fields_set
     if "name" in sent:
         if data.name is None:
@@ -158,7 +180,26 @@ def update_issuer(
         qa = data.quality_assurance
         issuer.quality_assurance = qa.model_dump() if qa else None
     session.flush()
+    after = _audited(issuer)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changes:
+        audit.record(
+            session,
+            action=ISSUER_UPDATED,
+            actor=actor_label(principal),
+            issuer_id=issuer.id,
+            object_type="issuer",
+            object_id=str(issuer.id),
+            details=changes,
+        )
     return IssuerView(issuer, repository.active_key(session, issuer.id))
+
+
+_AUDITED_FIELDS = ("name", "country", "quality_assurance", "address", *_SIMPLE_FIELDS)
+
+
+def _audited(issuer: Issuer) -> dict[str, Any]:
+    return {name: getattr(issuer, name) for name in _AUDITED_FIELDS}
 
 
 def create_issuer_token(
@@ -179,6 +220,7 @@ def create_issuer_token(
         name=data.name or f"{issuer.name} API token",
         issuer_id=issuer.id,
         expires_at=data.expires_at,
+        actor=actor_label(principal),
     )
     logger.info(
         "issuer token created",

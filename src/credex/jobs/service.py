@@ -14,12 +14,17 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from credex.audit import service as audit
+from credex.audit.actors import actor_label
 from credex.auth.principal import Principal
 from credex.db.base import utcnow
 from credex.db.models import Job, JobItem
 from credex.db.models.jobs import FINAL_JOB_STATES
 from credex.errors import Conflict, NotFound
 from credex.jobs import repository
+
+JOB_SUBMITTED = "job.submitted"
+JOB_CANCELLED = "job.cancelled"
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,15 @@ def submit_job(
                 for number, payload in items
             ],
         )
+    audit.record(
+        session,
+        action=JOB_SUBMITTED,
+        actor=created_by,
+        issuer_id=issuer_id,
+        object_type="job",
+        object_id=str(job.id),
+        details={"kind": kind, "total": len(items)},
+    )
     return job
 
 
@@ -74,6 +88,15 @@ def cancel_job(session: Session, principal: Principal, job_id: uuid.UUID) -> Job
     if job.state in FINAL_JOB_STATES:
         raise Conflict(f"the job is already {job.state}")
     job.cancel_requested = True
+    audit.record(
+        session,
+        action=JOB_CANCELLED,
+        actor=actor_label(principal),
+        issuer_id=job.issuer_id,
+        object_type="job",
+        object_id=str(job.id),
+        details={"state": job.state},
+    )
     if job.state == "queued":
         job.state = "cancelled"
         job.finished_at = utcnow()

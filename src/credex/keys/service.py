@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
+from credex.audit import service as audit
+from credex.audit.actors import actor_label
 from credex.auth.principal import Principal
 from credex.core.keys import KeyAlgorithm
 from credex.db.base import utcnow
@@ -32,6 +34,10 @@ logger = logging.getLogger("credex.keys")
 # Clients' clocks drift; a compromise time a little in the future is still plausible.
 _CLOCK_SKEW = timedelta(minutes=5)
 _KEY_NAME = re.compile(r"^key-([1-9][0-9]{0,8})$")
+
+
+KEY_ROTATED = "key.rotated"
+KEY_COMPROMISED = "key.compromised"
 
 
 class KeyStatus(NamedTuple):
@@ -92,6 +98,15 @@ def rotate_keys(
             extra={"issuer_id": str(issuer.id), "key_id": str(key.id), "algorithm": algorithm},
         )
         keys.append(key)
+    audit.record(
+        session,
+        action=KEY_ROTATED,
+        actor=actor_label(principal),
+        issuer_id=issuer.id,
+        object_type="key",
+        object_id=str(keys[0].id) if keys else None,
+        details={"new_keys": [f"key-{key.number}" for key in keys]},
+    )
     return keys
 
 
@@ -168,6 +183,16 @@ def compromise_key(
         key.compromise_reason = reason
     session.flush()
     forget_key(key.id)
+    audit.record(
+        session,
+        action=KEY_COMPROMISED,
+        actor=actor_label(principal),
+        issuer_id=issuer.id,
+        object_type="key",
+        object_id=str(key.id),
+        reason=reason,
+        details={"key": f"key-{key.number}", "since": key.compromised_since.isoformat()},
+    )
     logger.warning(
         "signing key marked compromised",
         extra={

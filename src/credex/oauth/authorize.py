@@ -22,9 +22,9 @@ from credex.oauth import grants
 from credex.oauth.router import PAR_URN
 from credex.oid4vci.configurations import parse_configuration_id
 from credex.settings import Settings
-from credex.wallet.web_session import learner_from_cookie, remember_after_signin
 from credex.web.forms import SubmittedFormDep
-from credex.web.session import csrf_token_for
+from credex.web.nav import csrf_token_for
+from credex.web.session import learner_from_cookie, remember_after_signin
 from credex.web.templating import PageError, PageRoute, render
 
 router = APIRouter(prefix="/oauth/authorize", route_class=PageRoute, include_in_schema=False)
@@ -82,7 +82,7 @@ def ask(request: Request, session: SessionDep, settings: SettingsDep) -> Respons
         client_id=row.client_id,
         returns_to=_origin(row.redirect_uri or ""),
         request_uri=params.get("request_uri"),
-        csrf=csrf_token_for(settings, principal),
+        csrf=csrf_token_for(settings, principal.token_id),
     )
 
 
@@ -94,7 +94,7 @@ def answer(
     principal = learner_from_cookie(request, session, settings)
     if principal is None:
         return remember_after_signin(request, settings)
-    if form.get("csrf") != csrf_token_for(settings, principal):
+    if form.get("csrf") != csrf_token_for(settings, principal.token_id):
         raise PageError(403, "The form expired", "Go back to your wallet app and start again.")
     if not grants.spend_code(session, row):
         raise PageError(400, "Already answered", "This request was already answered.")

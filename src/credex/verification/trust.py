@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from credex.audit import service as audit
 from credex.db.models import TrustedIssuer
 from credex.errors import Conflict, NotFound
 from credex.issuers import repository as issuers
@@ -72,7 +73,26 @@ class TrustResolver:
         return None if found.kind == "unknown" else found.label
 
 
-def add_trusted_issuer(session: Session, data: TrustedIssuerCreate) -> TrustedIssuer:
+TRUST_ADDED = "trusted_issuer.added"
+TRUST_REMOVED = "trusted_issuer.removed"
+
+
+def _record(session: Session, action: str, actor: str | None, row: TrustedIssuer) -> None:
+    if actor is not None:
+        audit.record(
+            session,
+            action=action,
+            actor=actor,
+            issuer_id=None,
+            object_type="trusted_issuer",
+            object_id=str(row.id),
+            details={"issuer": row.issuer, "name": row.name},
+        )
+
+
+def add_trusted_issuer(
+    session: Session, data: TrustedIssuerCreate, *, actor: str | None = None
+) -> TrustedIssuer:
     if trusted_issuer_named(session, data.issuer) is not None:
         raise Conflict(f"{data.issuer} is already on the trusted issuers list")
     row = TrustedIssuer(issuer=data.issuer, name=data.name, note=data.note)
@@ -82,6 +102,7 @@ def add_trusted_issuer(session: Session, data: TrustedIssuerCreate) -> TrustedIs
             session.flush()
     except IntegrityError as exc:  # a concurrent request added it first
         raise Conflict(f"{data.issuer} is already on the trusted issuers list") from exc
+    _record(session, TRUST_ADDED, actor, row)
     return row
 
 
@@ -105,6 +126,10 @@ def get_trusted_issuer(session: Session, entry_id: uuid.UUID) -> TrustedIssuer:
     return row
 
 
-def remove_trusted_issuer(session: Session, entry_id: uuid.UUID) -> None:
-    session.delete(get_trusted_issuer(session, entry_id))
+def remove_trusted_issuer(
+    session: Session, entry_id: uuid.UUID, *, actor: str | None = None
+) -> None:
+    row = get_trusted_issuer(session, entry_id)
+    _record(session, TRUST_REMOVED, actor, row)
+    session.delete(row)
     session.flush()

@@ -6,6 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
+from credex.audit.actors import actor_label
 from credex.deps import AdminPrincipal, SessionDep
 from credex.pagination import CursorParam, LimitParam, Page
 from credex.verification import trust
@@ -16,9 +17,11 @@ router = APIRouter(prefix="/api/v1/trusted-issuers", tags=["verification"])
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def add_trusted_issuer(
-    data: TrustedIssuerCreate, session: SessionDep, _admin: AdminPrincipal
+    data: TrustedIssuerCreate, session: SessionDep, admin: AdminPrincipal
 ) -> TrustedIssuerRead:
-    return TrustedIssuerRead.build(trust.add_trusted_issuer(session, data))
+    return TrustedIssuerRead.build(
+        trust.add_trusted_issuer(session, data, actor=actor_label(admin))
+    )
 
 
 @router.get("")
@@ -38,7 +41,7 @@ def get_trusted_issuer(
 
 @router.delete("/{entry_id}", status_code=status.HTTP_204_NO_CONTENT)
 def remove_trusted_issuer(
-    entry_id: uuid.UUID, session: SessionDep, _admin: AdminPrincipal
+    entry_id: uuid.UUID, session: SessionDep, admin: AdminPrincipal
 ) -> Response:
-    trust.remove_trusted_issuer(session, entry_id)
+    trust.remove_trusted_issuer(session, entry_id, actor=actor_label(admin))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

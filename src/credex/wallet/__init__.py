@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 
 async def _signin_required(request: Request, exc: Exception) -> Response:
-    from credex.wallet.web_session import signin_redirect
+    from credex.web.session import signin_redirect
 
     return signin_redirect()
 
@@ -18,7 +18,7 @@ def install_wallet(app: FastAPI) -> None:
     from credex.signin.router import router as signin_router
     from credex.wallet.router import router as wallet_router
     from credex.wallet.share_router import router as share_router
-    from credex.wallet.web_session import WalletSignInRequired
+    from credex.web.session import WalletSignInRequired
     from credex.web.wallet_pages import router as wallet_pages_router
 
     app.add_exception_handler(WalletSignInRequired, _signin_required)

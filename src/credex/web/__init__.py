@@ -13,7 +13,6 @@ from fastapi.staticfiles import StaticFiles
 
 from credex.web.language import router as language_router
 from credex.web.session import login_redirect
-from credex.web.session import router as session_router
 from credex.web.templating import STATIC_DIR, LoginRequired, PageError, error_page
 
 
@@ -31,5 +30,13 @@ def install_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(PageError, _page_error)
     app.add_exception_handler(LoginRequired, _login_required)
-    app.include_router(session_router)
+    from credex.web.admin import router as admin_router
+    from credex.web.console import router as console_router
+    from credex.web.home import router as home_router
+    from credex.web.staff_signin import router as staff_signin_router
+
+    app.include_router(home_router)
+    app.include_router(staff_signin_router)
+    app.include_router(console_router)
+    app.include_router(admin_router)
     app.include_router(language_router)

@@ -142,7 +142,7 @@ def new_competency_form(
 def add_competency(
     request: Request,
     session: SessionDep,
-    _admin: CheckedAdminForm,
+    admin: CheckedAdminForm,
     form: SubmittedFormDep,
     framework_id: uuid.UUID,
 ) -> Response:
@@ -150,7 +150,7 @@ def add_competency(
     added, errors = attempt(
         session,
         lambda: competencies.add_competency(
-            session, framework_id, competency_create(form, framework)
+            session, framework_id, competency_create(form, framework), actor=admin.actor
         ),
     )
     if added is None:
@@ -174,9 +174,10 @@ def edit_competency_form(
 
 @router.post("/{framework_id}/competencies/{competency_id}/edit")
 def edit_competency(
+    *,
     request: Request,
     session: SessionDep,
-    _admin: CheckedAdminForm,
+    admin: CheckedAdminForm,
     form: SubmittedFormDep,
     framework_id: uuid.UUID,
     competency_id: uuid.UUID,
@@ -186,7 +187,11 @@ def edit_competency(
     saved, errors = attempt(
         session,
         lambda: competencies.update_competency(
-            session, framework_id, competency_id, competency_update(form, framework, competency)
+            session,
+            framework_id,
+            competency_id,
+            competency_update(form, framework, competency),
+            actor=admin.actor,
         ),
     )
     if saved is None:
@@ -231,9 +236,10 @@ def _confirm_page(
 
 @router.post("/{framework_id}/competencies/{competency_id}/delete")
 def delete_competency(
+    *,
     request: Request,
     session: SessionDep,
-    _admin: CheckedAdminForm,
+    admin: CheckedAdminForm,
     form: SubmittedFormDep,
     framework_id: uuid.UUID,
     competency_id: uuid.UUID,
@@ -242,7 +248,7 @@ def delete_competency(
     deleted, errors = attempt(
         session,
         lambda: competencies.delete_competency(
-            session, framework_id, competency_id, cascade=cascade
+            session, framework_id, competency_id, cascade=cascade, actor=admin.actor
         ),
     )
     if deleted is None:

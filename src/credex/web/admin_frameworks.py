@@ -149,10 +149,11 @@ def new_framework_form(request: Request, _admin: PageAdminDep) -> Response:
 
 @router.post("/new")
 def create_framework(
-    request: Request, session: SessionDep, _admin: CheckedAdminForm, form: SubmittedFormDep
+    request: Request, session: SessionDep, admin: CheckedAdminForm, form: SubmittedFormDep
 ) -> Response:
     created, errors = attempt(
-        session, lambda: service.create_framework(session, framework_create(form))
+        session,
+        lambda: service.create_framework(session, framework_create(form), actor=admin.actor),
     )
     if created is None:
         return _framework_form(request, None, form.fields, errors)
@@ -180,7 +181,7 @@ def _import_page(
 
 @router.post("/import")
 def import_csv(
-    request: Request, session: SessionDep, _admin: CheckedAdminForm, form: SubmittedFormDep
+    request: Request, session: SessionDep, admin: CheckedAdminForm, form: SubmittedFormDep
 ) -> Response:
     upload = form.files.get("file")
     metadata = {name: form.get(name) for name in METADATA_FIELDS if form.get(name)}
@@ -259,14 +260,16 @@ def edit_framework_form(
 def edit_framework(
     request: Request,
     session: SessionDep,
-    _admin: CheckedAdminForm,
+    admin: CheckedAdminForm,
     form: SubmittedFormDep,
     framework_id: uuid.UUID,
 ) -> Response:
     framework = service.editable_framework(session, framework_id)
     updated, errors = attempt(
         session,
-        lambda: service.update_framework(session, framework_id, framework_update(form, framework)),
+        lambda: service.update_framework(
+            session, framework_id, framework_update(form, framework), actor=admin.actor
+        ),
     )
     if updated is None:
         session.refresh(framework)
@@ -276,9 +279,11 @@ def edit_framework(
 
 @router.post("/{framework_id}/publish")
 def publish(
-    request: Request, session: SessionDep, _admin: CheckedAdminForm, framework_id: uuid.UUID
+    request: Request, session: SessionDep, admin: CheckedAdminForm, framework_id: uuid.UUID
 ) -> Response:
-    done, errors = attempt(session, lambda: service.publish_framework(session, framework_id))
+    done, errors = attempt(
+        session, lambda: service.publish_framework(session, framework_id, actor=admin.actor)
+    )
     if done is None:
         return _detail(request, session, framework_id, errors)
     return RedirectResponse(f"/admin/frameworks/{framework_id}?done=published", status_code=303)
@@ -286,9 +291,11 @@ def publish(
 
 @router.post("/{framework_id}/retire")
 def retire(
-    request: Request, session: SessionDep, _admin: CheckedAdminForm, framework_id: uuid.UUID
+    request: Request, session: SessionDep, admin: CheckedAdminForm, framework_id: uuid.UUID
 ) -> Response:
-    done, errors = attempt(session, lambda: service.retire_framework(session, framework_id))
+    done, errors = attempt(
+        session, lambda: service.retire_framework(session, framework_id, actor=admin.actor)
+    )
     if done is None:
         return _detail(request, session, framework_id, errors)
     return RedirectResponse(f"/admin/frameworks/{framework_id}?done=retired", status_code=303)
@@ -298,13 +305,13 @@ def retire(
 def new_version(
     request: Request,
     session: SessionDep,
-    _admin: CheckedAdminForm,
+    admin: CheckedAdminForm,
     form: SubmittedFormDep,
     framework_id: uuid.UUID,
 ) -> Response:
     def start() -> Framework:
         data = NewVersionCreate.model_validate({"version": form.get("version") or None})
-        return service.start_new_version(session, framework_id, data)
+        return service.start_new_version(session, framework_id, data, actor=admin.actor)
 
     created, errors = attempt(session, start)
     if created is None:
@@ -314,10 +321,10 @@ def new_version(
 
 @router.post("/{framework_id}/delete")
 def delete(
-    request: Request, session: SessionDep, _admin: CheckedAdminForm, framework_id: uuid.UUID
+    request: Request, session: SessionDep, admin: CheckedAdminForm, framework_id: uuid.UUID
 ) -> Response:
     def remove() -> bool:
-        service.delete_framework(session, framework_id)
+        service.delete_framework(session, framework_id, actor=admin.actor)
         return True
 
     done, errors = attempt(session, remove)

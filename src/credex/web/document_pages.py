@@ -81,11 +81,14 @@ class PageImage:
     link: str | None = None
 
 
-def page_image(url: str | None, alt: str) -> PageImage | None:
+def page_image(url: str | None, alt: str, *, own_origin: str | None = None) -> PageImage | None:
+    """`own_origin`: images served by this service (an uploaded issuer logo) are shown too."""
     if not url:
         return None
     if url.startswith(INLINE_IMAGE_PREFIXES):
         return PageImage(alt=alt, inline=url)
+    if own_origin and url.startswith(own_origin + "/"):
+        return PageImage(alt=alt, inline=url.removeprefix(own_origin))
     link = web_url(url)
     return PageImage(alt=alt, link=link) if link else None
 

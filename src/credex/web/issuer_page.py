@@ -90,7 +90,7 @@ def issuer_view(issuer: Issuer, profile: dict[str, Any], base_url: str) -> dict[
         "url": web_url(profile.get("url")),
         "email": profile.get("email"),
         "phone": profile.get("phone"),
-        "image": page_image(image.get("id"), f"Logo of {name}"),
+        "image": page_image(image.get("id"), f"Logo of {name}", own_origin=base_url),
         "address": address_lines(profile.get("address")),
         "identifiers": [
             (term_words(entry["identifierType"]), entry["identifier"])

@@ -28,6 +28,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from credex import __version__, i18n
 from credex.errors import CredexError
 from credex.i18n import N_
+from credex.web.nav import nav_user
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -142,9 +143,11 @@ def render(request: Request, name: str, *, status_code: int = 200, **context: An
     own `lang` attribute in the template.
     """
     language = request_language(request)
+    user = nav_user(request)
     values: dict[str, Any] = {
         "request": request,
-        "page_admin": getattr(request.state, "page_admin", None),
+        "nav_user": user,
+        "csrf_token": user.csrf_token if user else "",
         "title": "credex",
     }
     values.update(context)
@@ -173,7 +176,7 @@ class PageError(Exception):
 
 
 class LoginRequired(Exception):
-    """The page needs a signed-in admin: redirect to the sign-in page, then come back."""
+    """The page needs a signed-in staff member: redirect to the sign-in page, then come back."""
 
     def __init__(self, next_path: str) -> None:
         super().__init__(next_path)
@@ -211,3 +214,16 @@ def error_page(request: Request, error: PageError) -> HTMLResponse:
     title = i18n.gettext(language, error.title)
     shown = PageError(error.status, title, i18n.gettext(language, error.detail))
     return render(request, "error.html", status_code=error.status, title=title, error=shown)
+
+
+def attachment(data: bytes | str, media_type: str, filename: str) -> Response:
+    """A download (`Content-Disposition: attachment`), never cached."""
+    return Response(
+        data,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -12,8 +12,8 @@ from credex.deps import SessionDep, SettingsDep
 from credex.errors import Conflict, NotFound
 from credex.oid4vci import wallet_view
 from credex.wallet.repository import find_credential
-from credex.wallet.web_session import CheckedLearnerForm
 from credex.web.credential_page import qr_code_svg
+from credex.web.session import CheckedLearnerForm
 from credex.web.templating import PageRoute
 from credex.web.wallet_pages import detail_page
 

@@ -1,7 +1,7 @@
 """The learner's wallet pages: list, detail (downloads, sharing), pathways, import, account.
 
 Pages call the same services as `/api/v1/wallet`, with the learner taken from the wallet cookie
-(see `credex.wallet.web_session`). Every form posts with a CSRF token; nothing needs JavaScript,
+(see `credex.web.session`). Every form posts with a CSRF token; nothing needs JavaScript,
 and the layout is the shared single column that works on a phone.
 """
 
@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from credex.auth.tokens import revoke_token
+from credex.accounts.sessions import end_session, end_sessions_of_email
 from credex.db.base import utcnow
 from credex.deps import SessionDep, SettingsDep
 from credex.elm import service as elm_service
@@ -29,29 +29,17 @@ from credex.wallet.badge_image import badge_png
 from credex.wallet.facts import achievement_facts
 from credex.wallet.schemas import FileKind, ShareLinkCreate
 from credex.wallet.views import imported_read, share_link_read
-from credex.wallet.web_session import (
+from credex.web.forms import SubmittedFormDep
+from credex.web.session import (
     CheckedLearnerForm,
     PageLearner,
     PageLearnerDep,
-    clear_wallet_cookie,
+    clear_session_cookie,
     signin_redirect,
 )
-from credex.web.forms import SubmittedFormDep
-from credex.web.templating import PageRoute, render
+from credex.web.templating import PageRoute, attachment, render
 
 router = APIRouter(prefix="/wallet", route_class=PageRoute, include_in_schema=False)
-
-
-def _attachment(data: bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        data,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
 
 
 def _list_page(
@@ -160,7 +148,7 @@ def download(
     item = service.credential_download(
         session, learner.principal, credential_id, kind, base_url=settings.base_url, now=utcnow()
     )
-    return _attachment(item.data, item.media_type, f"{str(credential_id)[:8]}-{item.name}")
+    return attachment(item.data, item.media_type, f"{str(credential_id)[:8]}-{item.name}")
 
 
 @router.get("/credentials/{credential_id}/elm")
@@ -174,7 +162,7 @@ def download_elm(
     content = elm_service.wallet_rendering(
         session, learner.principal, credential_id, settings, elm_service.ELM_FORM
     )
-    return _attachment(
+    return attachment(
         content.encode(), elm_service.ELM_MEDIA_TYPE, f"{str(credential_id)[:8]}-elm.json"
     )
 
@@ -252,7 +240,7 @@ def share_only_these_fields(
             status_code=409 if isinstance(exc, Conflict) else 422,
         )
     data = json.dumps(derived, ensure_ascii=False, indent=2).encode()
-    return _attachment(data, "application/ld+json", f"{str(credential_id)[:8]}-disclosed.json")
+    return attachment(data, "application/ld+json", f"{str(credential_id)[:8]}-disclosed.json")
 
 
 @router.post("/credentials/{credential_id}/share-links/{link_id}/revoke")
@@ -269,7 +257,7 @@ def export_zip(session: SessionDep, settings: SettingsDep, learner: PageLearnerD
     data = service.export_wallet(
         session, learner.principal, base_url=settings.base_url, now=now, settings=settings
     )
-    return _attachment(data, "application/zip", f"credex-wallet-{now:%Y%m%d}.zip")
+    return attachment(data, "application/zip", f"credex-wallet-{now:%Y%m%d}.zip")
 
 
 @router.post("/imports")
@@ -318,7 +306,7 @@ def account_export(session: SessionDep, learner: PageLearnerDep) -> Response:
         mode="json"
     )
     body = json.dumps(data, ensure_ascii=False, indent=2).encode()
-    return _attachment(body, "application/json", "credex-account.json")
+    return attachment(body, "application/json", "credex-account.json")
 
 
 @router.post("/account/delete")
@@ -335,14 +323,15 @@ def delete_account(
             error="Type DELETE to confirm.",
         )
     result = account.delete_account(session, learner.principal)
+    end_sessions_of_email(session, learner.email)
     response = render(request, "wallet/deleted.html", title="Account deleted", result=result)
-    clear_wallet_cookie(response)
+    clear_session_cookie(response)
     return response
 
 
 @router.post("/signout")
 def sign_out(session: SessionDep, learner: CheckedLearnerForm) -> Response:
-    revoke_token(session, learner.principal.token_id, caller=learner.principal)
+    end_session(session, learner.web_session)
     response = signin_redirect()
-    clear_wallet_cookie(response)
+    clear_session_cookie(response)
     return response

@@ -4,6 +4,7 @@ Import models from here so Alembic's autogenerate sees the whole metadata.
 """
 
 from credex.db.base import Base
+from credex.db.models.accounts import Account, Membership, WebSession
 from credex.db.models.achievements import Achievement
 from credex.db.models.audit import AuditEntry
 from credex.db.models.credentials import Credential
@@ -35,6 +36,7 @@ from credex.db.models.trust import TrustedIssuer
 from credex.db.models.wallet import AccountTombstone, MagicLink, OutboxMessage, ShareLink
 
 __all__ = [
+    "Account",
     "AccountTombstone",
     "Achievement",
     "ApiToken",
@@ -58,6 +60,7 @@ __all__ = [
     "JobItem",
     "Learner",
     "MagicLink",
+    "Membership",
     "OAuthAccessToken",
     "OAuthCode",
     "OutboxMessage",
@@ -69,4 +72,5 @@ __all__ = [
     "StatusEntry",
     "StatusList",
     "TrustedIssuer",
+    "WebSession",
 ]

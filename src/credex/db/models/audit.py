@@ -21,6 +21,7 @@ class AuditEntry(UUIDPrimaryKey, Base):
     __table_args__ = (
         Index("ix_audit_log_issuer_id_created_at", "issuer_id", "created_at"),
         Index("ix_audit_log_credential_id_created_at", "credential_id", "created_at"),
+        Index("ix_audit_log_action_created_at", "action", "created_at"),
     )
 
     issuer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("issuers.id"))
@@ -31,4 +32,7 @@ class AuditEntry(UUIDPrimaryKey, Base):
     actor_token_id: Mapped[uuid.UUID | None]
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # What was changed: "credential", "issuer", "achievement", "key", "token", "account", ...
+    object_type: Mapped[str | None] = mapped_column(String(32))
+    object_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -48,6 +48,9 @@ class Issuer(UUIDPrimaryKey, Timestamps, Base):
     did_method: Mapped[str] = mapped_column(String(8), default="web", server_default="web")
     # did:key issuers only: the did:key of the Ed25519 key-1, the issuer's primary identifier.
     did: Mapped[str | None] = mapped_column(String(128))
+    # An uploaded logo (PNG or JPEG, small), served at /issuers/{id}/logo.
+    logo_data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_media_type: Mapped[str | None] = mapped_column(String(32))
 
     keys: Mapped[list[IssuerKey]] = relationship(
         back_populates="issuer", lazy="raise", order_by="IssuerKey.number"

@@ -41,6 +41,8 @@ class MagicLink(UUIDPrimaryKey, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+    # "wallet" (a learner's sign-in) or "staff" (the consoles): where the link leads.
+    purpose: Mapped[str] = mapped_column(String(16), default="wallet", server_default="wallet")
 
 
 class ShareLink(UUIDPrimaryKey, Base):

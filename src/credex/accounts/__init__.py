@@ -1,0 +1,1 @@
+"""People who work in the consoles: accounts, roles per issuer, browser sessions."""
