@@ -1,7 +1,7 @@
 """learners.preferred_language: the language credentials go out in by default
 
 Revision ID: 0021
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-08 00:45:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0012"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -33,6 +33,7 @@ _WORD = re.compile(r"[A-Za-z]{2,}")
 _UNTRANSLATED_OK = {
     "credex",
     "Open",
+    "key",  # key-3: the name of a signing key
     "Badges",
     "ECTS",
     "EQF",
