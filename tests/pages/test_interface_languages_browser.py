@@ -1,6 +1,6 @@
 """Interface languages in headless Chromium: each of the four languages chosen by the browser's
 locale (Accept-Language), `<html lang>`, the switch on every page and a translated heading on the
-verify, frameworks and wallet pages; switching by the links is remembered across pages."""
+home, verify, frameworks, wallet and console pages; switching by the links is remembered."""
 
 from __future__ import annotations
 
@@ -14,11 +14,18 @@ from credex.db.models import OutboxMessage
 from tests.api.test_issuance_support import make_achievement, make_issuer
 from tests.browser import LiveServer
 from tests.pages.test_wallet_pages import _issue
+from tests.web_support import COOKIE_NAME, staff_session
 
 pytestmark = pytest.mark.browser
 
 LOCALES = {"en": "en-GB", "fr": "fr-FR", "it": "it-IT", "el": "el-GR"}
 HEADINGS = {
+    "/": {
+        "en": "Micro-credentials anyone can check",
+        "fr": "Des microcertifications que chacun peut vérifier",
+        "it": "Microcredenziali che chiunque può verificare",
+        "el": "Μικροδιαπιστευτήρια που μπορεί να ελέγξει ο καθένας",
+    },
     "/verify": {
         "en": "Verify a credential",
         "fr": "Vérifier un justificatif",
@@ -36,6 +43,20 @@ HEADINGS = {
         "fr": "Connectez-vous à votre portefeuille",
         "it": "Accedi al tuo portafoglio",
         "el": "Συνδεθείτε στο πορτοφόλι σας",
+    },
+}
+CONSOLE = {
+    "/console": {
+        "en": "Dashboard",
+        "fr": "Tableau de bord",
+        "it": "Cruscotto",
+        "el": "Πίνακας ελέγχου",
+    },
+    "/console/achievements": {
+        "en": "Micro-credentials",
+        "fr": "Microcertifications",
+        "it": "Microcredenziali",
+        "el": "Μικροδιαπιστευτήρια",
     },
 }
 WALLET = {
@@ -100,6 +121,29 @@ def test_every_page_in_each_language_from_the_browser_locale(
             page.locator("main form button[type=submit]").click()
             page.wait_for_url(f"{live_server.url}/wallet")
             _check_page(page, language, WALLET[language])
+            assert errors == []
+        finally:
+            context.close()
+
+
+def test_the_console_in_each_language(live_server: LiveServer, chromium: Any) -> None:
+    issuer_id = make_issuer(live_server.database, live_server.settings)
+    for language, locale in LOCALES.items():
+        secret = staff_session(
+            live_server.database,
+            live_server.settings,
+            f"manager-{language}@example.org",
+            issuer_id=issuer_id,
+        )
+        context = chromium.new_context(locale=locale)
+        context.add_cookies([{"name": COOKIE_NAME, "value": secret, "url": live_server.url}])
+        try:
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("console", _collect_errors(errors))
+            for path, headings in CONSOLE.items():
+                page.goto(f"{live_server.url}{path}")
+                _check_page(page, language, headings[language])
             assert errors == []
         finally:
             context.close()
