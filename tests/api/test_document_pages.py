@@ -248,7 +248,7 @@ def test_browsers_get_the_achievement_page_with_every_eu_element(
         "CREDEX project quality board (demo)",
         "None; basic digital literacy is recommended.",
         "<dt>Validity</dt><dd>No end date: credentials do not expire</dd>",
-        "<dt>Language</dt><dd>English</dd>",
+        "<dt>Content language</dt><dd>English</dd>",
         "<dt>Version</dt><dd>1.0</dd>",
         "Published: currently awarded",
         "Part of the CREDEX demo catalogue.",

@@ -196,7 +196,7 @@ def test_delete_competency_asks_before_cascading(client: TestClient, database: D
     add(client, csrf, fid, "B", parent=competency_ids(database, fid)["A"])
     a = competency_ids(database, fid)["A"]
     confirm = client.get(f"/admin/frameworks/{fid}/competencies/{a}/delete")
-    assert "Also delete its 1 sub-competencies" in confirm.text
+    assert "Also delete its 1 sub-competency" in confirm.text
     path = f"/admin/frameworks/{fid}/competencies/{a}/delete"
     refused = client.post(path, data={"csrf_token": csrf})
     assert refused.status_code == 409

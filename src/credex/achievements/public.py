@@ -66,23 +66,36 @@ def achievement_contexts(base_url: str) -> list[str]:
 
 
 def achievement_document(
-    session: Session, achievement: Achievement, base_url: str, *, embedded: bool = False
+    session: Session,
+    achievement: Achievement,
+    base_url: str,
+    *,
+    embedded: bool = False,
+    language: str | None = None,
 ) -> dict[str, Any]:
-    """The OB 3.0 Achievement JSON; with `@context` unless `embedded` in a credential."""
-    document = build_achievement(achievement_spec(session, achievement, base_url))
+    """The OB 3.0 Achievement JSON; with `@context` unless `embedded` in a credential.
+
+    `language`: one of the achievement's languages to render the text in (default: its own).
+    """
+    document = build_achievement(achievement_spec(session, achievement, base_url, language))
     if embedded:
         return document
     return {"@context": achievement_contexts(base_url), **document}
 
 
 def achievement_spec(
-    session: Session, achievement: Achievement, base_url: str
+    session: Session, achievement: Achievement, base_url: str, language: str | None = None
 ) -> MicroCredentialSpec:
-    """Resolve stored rows into the one-language, absolute-URL spec the builder renders."""
+    """Resolve stored rows into the one-language, absolute-URL spec the builder renders.
+
+    The text is in `language` when given (texts missing in it fall back to the achievement's
+    own language), else in the achievement's own language.
+    """
     issuer = session.get(Issuer, achievement.issuer_id)
     if issuer is None:  # the foreign key makes this impossible; keep mypy and readers honest
         raise NotFound(f"no issuer {achievement.issuer_id}")
-    lang = achievement.language
+    own = achievement.language
+    lang = language or own
     previous = (
         session.get(Achievement, achievement.previous_version_id)
         if achievement.previous_version_id
@@ -91,30 +104,30 @@ def achievement_spec(
     qa = achievement.quality_assurance or issuer.quality_assurance
     return MicroCredentialSpec(
         id=achievement_url(achievement.id, base_url),
-        name=_text(achievement.name, lang),
-        description=_text(achievement.description, lang),
+        name=_text(achievement.name, lang, own),
+        description=_text(achievement.description, lang, own),
         language=lang,
         achievement_type=achievement.achievement_type,
-        criteria_narrative=_optional_text(achievement.criteria_narrative, lang),
+        criteria_narrative=_optional_text(achievement.criteria_narrative, lang, own),
         image=achievement.image,
         version=achievement.version,
         eqf_level=achievement.eqf_level,
         ects_credits=achievement.ects_credits,
         workload_hours=achievement.workload_hours,
-        learning_outcomes=_learning_outcomes(session, achievement, base_url),
+        learning_outcomes=_learning_outcomes(session, achievement, base_url, lang),
         assessment_type=achievement.assessment_type,
         participation_form=achievement.participation_form,
         quality_assurance=QualityAssurance(qa["type"], qa.get("body"), qa.get("url"))
         if qa
         else None,
-        prerequisites=_optional_text(achievement.prerequisites, lang),
+        prerequisites=_optional_text(achievement.prerequisites, lang, own),
         supervision=achievement.supervision,
         grading=tuple(_grading(scheme) for scheme in achievement.result_descriptions),
         stackability=achievement.stackability,
         stacks_into=tuple(
             achievement_url(uuid.UUID(target), base_url) for target in achievement.stacks_into
         ),
-        further_information=_optional_text(achievement.further_information, lang),
+        further_information=_optional_text(achievement.further_information, lang, own),
         awarding_body=issuer.name,
         issuer_country=issuer.country,
         creator=issuer_profile(issuer, base_url),
@@ -168,10 +181,10 @@ def _grading(scheme: dict[str, Any]) -> GradingScheme:
 
 
 def _learning_outcomes(
-    session: Session, achievement: Achievement, base_url: str
+    session: Session, achievement: Achievement, base_url: str, lang: str
 ) -> tuple[LearningOutcome, ...]:
     outcomes = achievement.learning_outcomes
-    lang = achievement.language
+    own = achievement.language
     competencies = repository.competencies_with_frameworks(
         session, {uuid.UUID(cid) for outcome in outcomes for cid in outcome["competency_ids"]}
     )
@@ -186,7 +199,7 @@ def _learning_outcomes(
             if uuid.UUID(cid) in competencies
         ]
         targets += [_esco_target(uri, named_skills.get(uri), lang) for uri in outcome["esco_uris"]]
-        rendered.append(LearningOutcome(_text(outcome["description"], lang), tuple(targets)))
+        rendered.append(LearningOutcome(_text(outcome["description"], lang, own), tuple(targets)))
     return tuple(rendered)
 
 

@@ -33,8 +33,9 @@ from credex.core.status_list import build_status_entry
 from credex.db.models import Achievement, Credential, Issuer, Learner, StatusList
 from credex.errors import InvalidInput
 from credex.issuance import idempotency
-from credex.issuance.document import build_credential
+from credex.issuance.document import build_credential, embedded_achievement
 from credex.issuance.followups import after_issuance
+from credex.issuance.language import credential_language
 from credex.issuance.schemas import IssueRequest, LearnerRef
 from credex.issuance.service import (
     SharedDocuments,
@@ -51,7 +52,7 @@ from credex.status_lists import allocation
 from credex.status_lists import repository as status_lists
 from credex.status_lists.service import status_list_url
 
-_LEARNER_FACTS = ("name", "did", "external_id")
+_LEARNER_FACTS = ("name", "did", "external_id", "preferred_language")
 
 
 class UseSingleIssuance(Exception):
@@ -117,6 +118,13 @@ class ChunkIssuer:
             )
             facts.subject_did = learner.did
             facts.email = learner.email
+            language = credential_language(
+                plan.achievement, request.language, learner.preferred_language
+            )
+            if language != plan.achievement.language:  # the learner's language (cached)
+                facts.achievement = embedded_achievement(
+                    session, plan.achievement, plan.issuer, base_url, language
+                )
             facts.status_entry = build_status_entry(
                 list_credential_url=status_list_url(status_list.id, base_url), index=index
             )

@@ -134,7 +134,7 @@ def evidence_json(fields: dict[str, Any]) -> dict[str, Any]:
     return evidence
 
 
-_CacheKey = tuple[uuid.UUID, datetime, uuid.UUID, datetime, str]
+_CacheKey = tuple[uuid.UUID, datetime, uuid.UUID, datetime, str, str | None]
 
 
 # Rendered Achievement JSON text, keyed by what the rendering reads. Published achievements
@@ -145,13 +145,20 @@ _achievements: ExpiringLRU[_CacheKey, str] = ExpiringLRU(ACHIEVEMENT_CACHE_SIZE)
 
 
 def embedded_achievement(
-    session: Session, achievement: Achievement, issuer: Issuer, base_url: str
+    session: Session,
+    achievement: Achievement,
+    issuer: Issuer,
+    base_url: str,
+    language: str | None = None,
 ) -> dict[str, Any]:
-    """A private copy of the Achievement JSON as embedded in credentials."""
-    key = (achievement.id, achievement.updated_at, issuer.id, issuer.updated_at, base_url)
+    """A private copy of the Achievement JSON as embedded in credentials (in `language`)."""
+    key = (achievement.id, achievement.updated_at, issuer.id, issuer.updated_at, base_url, language)
     text = _achievements.get(key)
     if text is None:
-        text = json.dumps(achievement_document(session, achievement, base_url, embedded=True))
+        rendered = achievement_document(
+            session, achievement, base_url, embedded=True, language=language
+        )
+        text = json.dumps(rendered)
         _achievements.put(key, text, ACHIEVEMENT_CACHE_TTL_SECONDS)
     document: dict[str, Any] = json.loads(text)
     return document

@@ -39,6 +39,8 @@ def checked_key(key: str | None) -> str | None:
 def request_hash(request: BaseModel) -> str:
     """SHA-256 of the request's canonical JSON (sorted keys, defaults filled in)."""
     data: dict[str, Any] = request.model_dump(mode="json", exclude=_NOT_HASHED)
+    if data.get("language") is None:  # added later: requests without it hash as they did
+        data.pop("language", None)
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 

@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from credex.learners.fields import Did, Email, ExternalId, PersonName
+from credex.learners.fields import Did, Email, ExternalId, PersonName, PreferredLanguage
 
 CredentialFormat = Literal["ldp", "jwt"]
 CredentialStatus = Literal["active", "suspended", "revoked"]
@@ -62,6 +62,11 @@ class LearnerRef(BaseModel):
     name: PersonName | None = None
     did: Did | None = None
     external_id: ExternalId | None = None
+    preferred_language: PreferredLanguage | None = Field(
+        default=None,
+        description="BCP 47 tag: the language credentials are issued in when the achievement "
+        "has it and the request names none (kept on a new learner record)",
+    )
 
 
 class EvidenceIn(BaseModel):
@@ -130,6 +135,12 @@ class IssueRequest(BaseModel):
     issuer_id: uuid.UUID | None = Field(default=None, description="admins: which issuer issues")
     notify: bool = Field(
         default=True, description="mail the learner (if the achievement allows); false: do not"
+    )
+    language: PreferredLanguage | None = Field(
+        default=None,
+        description="BCP 47 tag of one of the achievement's languages to issue the credential in "
+        "(default: the learner's preferred language when the achievement has it, else the "
+        "achievement's own language)",
     )
 
     @model_validator(mode="after")

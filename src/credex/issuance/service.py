@@ -41,6 +41,7 @@ from credex.issuance.document import (
 )
 from credex.issuance.followups import after_issuance
 from credex.issuance.grading import result_of
+from credex.issuance.language import credential_language
 from credex.issuance.repository import IssuanceContext
 from credex.issuance.schemas import IssueRequest
 from credex.issuers.public import issuer_profile
@@ -117,11 +118,18 @@ def issue_or_replay(
             return IssueOutcome(idempotency.replayed(earlier, hashed), created=False)
     context = _checked_context(session, issuer_id, request)
     achievement = context.achievement
+    if request.language:  # refuse a language the achievement lacks before writing anything
+        credential_language(achievement, request.language, None)
     facts = _facts(session, request, achievement, context.issuer, settings.base_url)  # validates
     chosen = learner_for_issuance(session, issuer_id, request.learner, request.learner_id)
     learner = chosen.learner
     facts.subject_did = learner.did
     facts.email = learner.email
+    language = credential_language(achievement, request.language, learner.preferred_language)
+    if language != achievement.language:
+        facts.achievement = embedded_achievement(
+            session, achievement, context.issuer, settings.base_url, language
+        )
     assert context.signing_key is not None  # checked by _checked_context
     signer = _signer(session, context.signing_key, request, settings)
     if facts.issuer_profile["id"] != signer.controller:  # a did:key issuer's P-256 did:key

@@ -13,6 +13,7 @@ from pydantic import AfterValidator, StringConstraints
 
 from credex.core.credentials.identity import normalize_email
 from credex.core.errors import CoreError
+from credex.frameworks.fields import canonical_language_tag
 
 # A pragmatic address check: one @, no spaces or specials in the local part, a dotted domain.
 _EMAIL = re.compile(
@@ -48,3 +49,6 @@ Email = Annotated[str, _text(320), AfterValidator(_email)]
 PersonName = Annotated[str, _text(300)]
 Did = Annotated[str, _text(2048), AfterValidator(_did)]
 ExternalId = Annotated[str, _text(300)]
+
+# A BCP 47 tag in its canonical case (`fr`, `pt-BR`): the learner's preferred language.
+PreferredLanguage = Annotated[str, _text(35), AfterValidator(canonical_language_tag)]

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from credex.learners.fields import Did, Email, ExternalId, PersonName
+from credex.learners.fields import Did, Email, ExternalId, PersonName, PreferredLanguage
 
 
 class LearnerCreate(BaseModel):
@@ -17,6 +17,7 @@ class LearnerCreate(BaseModel):
     name: PersonName | None = None
     did: Did | None = None
     external_id: ExternalId | None = None
+    preferred_language: PreferredLanguage | None = None  # BCP 47; credentials default to it
     issuer_id: uuid.UUID | None = None  # admins: which issuer's learner
 
 
@@ -29,5 +30,6 @@ class LearnerRead(BaseModel):
     name: str | None
     did: str | None
     external_id: str | None
+    preferred_language: str | None = None
     created_at: datetime
     updated_at: datetime

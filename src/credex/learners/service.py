@@ -124,6 +124,7 @@ def _values(issuer_id: uuid.UUID, data: LearnerFields) -> dict[str, object]:
         "name": data.name,
         "did": data.did,
         "external_id": data.external_id,
+        "preferred_language": getattr(data, "preferred_language", None),
     }
 
 
@@ -134,7 +135,7 @@ def _reconcile(learner: Learner, ref: LearnerFields) -> None:
             "learner record",
             errors=[field_error("/learner/did", "differs from the learner's recorded DID")],
         )
-    for field in ("name", "did", "external_id"):
-        given = getattr(ref, field)
+    for field in ("name", "did", "external_id", "preferred_language"):
+        given = getattr(ref, field, None)
         if given and not getattr(learner, field):
             setattr(learner, field, given)

@@ -31,6 +31,7 @@ from credex.notifications.unsubscribe import unsubscribe_url
 from credex.oid4vci.offers import create_offer
 from credex.settings import Settings
 from credex.signin.mailer import MailUnavailable, deliver
+from credex.wallet.facts import issued_language
 
 logger = logging.getLogger("credex.notifications")
 RETRY_BASE = timedelta(minutes=1)
@@ -93,8 +94,13 @@ def _send_one(session: Session, row: CredentialNotification, settings: Settings)
         channel="email",
         lifetime=timedelta(days=settings.email_offer_days),
     )
-    language = achievement.language
-    title = achievement.name.get(language) or next(iter(achievement.name.values()), "")
+    # The credential's language (its Achievement's `inLanguage`), else the achievement's own.
+    language = issued_language(credential) or achievement.language
+    title = (
+        achievement.name.get(language)
+        or achievement.name.get(achievement.language)
+        or next(iter(achievement.name.values()), "")
+    )
     mail = award_mail(
         Award(
             to=learner.email,

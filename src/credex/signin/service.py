@@ -18,10 +18,12 @@ from typing import Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from credex import i18n
 from credex.auth.tokens import create_token
 from credex.db.base import utcnow
-from credex.db.models import Account, MagicLink
+from credex.db.models import Account, Learner, MagicLink
 from credex.errors import TooManyRequests, Unauthorized
+from credex.i18n import N_
 from credex.settings import Settings
 from credex.signin.mailer import Mail, deliver
 
@@ -44,12 +46,19 @@ def signin_link(base_url: str, code: str, purpose: Purpose = "wallet") -> str:
 
 
 def request_magic_link(
-    session: Session, email: str, settings: Settings, purpose: Purpose = "wallet"
+    session: Session,
+    email: str,
+    settings: Settings,
+    purpose: Purpose = "wallet",
+    language: str | None = None,
 ) -> None:
     """Mail a sign-in link to `email` (already validated and normalised).
 
     Staff links are only sent to addresses with an active account, but the caller answers the
-    same either way, so the form cannot tell anyone who works here."""
+    same either way, so the form cannot tell anyone who works here. The mail is in `language`
+    (the page's interface language), else in a language a learner record with this address
+    prefers, else in English.
+    """
     now = utcnow()
     recent = session.scalar(
         select(func.count())
@@ -74,8 +83,9 @@ def request_magic_link(
     session.flush()
     if purpose == "staff" and not _has_active_account(session, email):
         return  # counted against the address like any request, but nothing is sent
+    language = i18n.supported(language) or _preferred_language(session, email)
     link = signin_link(settings.base_url, code, purpose)
-    deliver(session, settings, _signin_mail(email, link, minutes, purpose))
+    deliver(session, settings, _signin_mail(email, link, minutes, purpose, language))
 
 
 def _has_active_account(session: Session, email: str) -> bool:
@@ -127,13 +137,34 @@ def redeem_magic_link(session: Session, code: str) -> SignedIn:
     return SignedIn(token=issued.token, email=email, expires_at=expires_at)
 
 
-def _signin_mail(email: str, link: str, minutes: int, purpose: Purpose) -> Mail:
-    what = "open your credential wallet" if purpose == "wallet" else "sign in to credex"
-    body = (
-        "Hello,\n\n"
-        f"Use this link to {what}:\n\n"
-        f"{link}\n\n"
-        f"The link works once and for {minutes} minutes. If you did not ask for it, ignore "
-        "this message: nobody can sign in without the link.\n"
+def _preferred_language(session: Session, email: str) -> str:
+    preferred = session.scalars(
+        select(Learner.preferred_language).where(
+            Learner.email == email, Learner.preferred_language.is_not(None)
+        )
+    ).first()
+    return i18n.supported(preferred) or i18n.DEFAULT_LANGUAGE
+
+
+def _signin_mail(email: str, link: str, minutes: int, purpose: Purpose, language: str) -> Mail:
+    def _(message: str) -> str:
+        return i18n.gettext(language, message)
+
+    use = (
+        N_("Use this link to open your credential wallet:")
+        if purpose == "wallet"
+        else N_("Use this link to sign in to credex:")
     )
-    return Mail(to=email, subject="Your credex sign-in link", body=body, kind="magic_link")
+    body = (
+        _("Hello,")
+        + "\n\n"
+        + _(use)
+        + f"\n\n{link}\n\n"
+        + _(
+            "The link works once and for %(minutes)s minutes. If you did not ask for it, ignore "
+            "this message: nobody can sign in without the link."
+        )
+        % {"minutes": minutes}
+        + "\n"
+    )
+    return Mail(to=email, subject=_("Your credex sign-in link"), body=body, kind="magic_link")

@@ -1,42 +1,48 @@
-"""The report in plain words, shared by the web pages and the command line."""
+"""The report in plain words, shared by the web pages and the command line.
+
+The words are English; `N_` puts them in the gettext catalogues, and the verification pages
+show them in the interface language (`| known` in `verify/_result.html`).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from credex.i18n import N_
+
 CHECK_LABELS = {
-    "complexity": "Size and complexity",
-    "format": "Credential format",
-    "ob_schema": "Open Badges 3.0 rules",
-    "contexts": "Vocabulary (JSON-LD contexts)",
-    "seal": "Electronic seal (JAdES)",
-    "proof": "Digital signature",
-    "key_binding": "Signing key belongs to the issuer",
-    "issuer": "Issuer is known",
-    "accreditation": "Provider is accredited",
-    "validity": "Validity period",
-    "status": "Revocation status",
-    "recipient": "Recipient",
-    "endorsements": "Endorsements",
-    "holder": "Presented by its holder",
-    "components": "Related resources and components",
-    "compatibility": "Current standards",
+    "complexity": N_("Size and complexity"),
+    "format": N_("Credential format"),
+    "ob_schema": N_("Open Badges 3.0 rules"),
+    "contexts": N_("Vocabulary (JSON-LD contexts)"),
+    "seal": N_("Electronic seal (JAdES)"),
+    "proof": N_("Digital signature"),
+    "key_binding": N_("Signing key belongs to the issuer"),
+    "issuer": N_("Issuer is known"),
+    "accreditation": N_("Provider is accredited"),
+    "validity": N_("Validity period"),
+    "status": N_("Revocation status"),
+    "recipient": N_("Recipient"),
+    "endorsements": N_("Endorsements"),
+    "holder": N_("Presented by its holder"),
+    "components": N_("Related resources and components"),
+    "compatibility": N_("Current standards"),
 }
 OUTCOME_WORDS = {
-    "passed": "Passed",
-    "failed": "Failed",
-    "error": "Could not check",
-    "skipped": "Not checked",
-    "warning": "Warning",
+    "passed": N_("Passed"),
+    "failed": N_("Failed"),
+    "error": N_("Could not check"),
+    "skipped": N_("Not checked"),
+    "warning": N_("Warning"),
 }
 SYMBOLS = {"passed": "✔", "failed": "✖", "error": "?", "skipped": "–", "warning": "!"}
 TRUST_WORDS = {
-    "this-service": "Registered with this service",
-    "trusted-list": "On this service's trusted issuers list",
-    "accredited": "Accredited provider",
-    "accreditation-expired": "Accreditation expired",
-    "unknown": "Unknown issuer: not on this service's trusted list",
+    "this-service": N_("Registered with this service"),
+    "trusted-list": N_("On this service's trusted issuers list"),
+    "accredited": N_("Accredited provider"),
+    "accreditation-expired": N_("Accreditation expired"),
+    "unknown": N_("Unknown issuer: not on this service's trusted list"),
 }
 
 
@@ -65,49 +71,55 @@ def described_checks(checks: list[dict[str, Any]]) -> list[dict[str, str]]:
 # What each check means for the person reading the result, when it passed and when it did not.
 MEANINGS = {
     "complexity": (
-        "It is small and simple enough to check safely.",
-        "It is too large or too repetitive to check safely, so it was not checked.",
+        N_("It is small and simple enough to check safely."),
+        N_("It is too large or too repetitive to check safely, so it was not checked."),
     ),
-    "format": ("It is a well-formed credential.", "It is not a well-formed credential."),
-    "ob_schema": ("It follows the Open Badges 3.0 rules.", "It breaks the Open Badges 3.0 rules."),
+    "format": (N_("It is a well-formed credential."), N_("It is not a well-formed credential.")),
+    "ob_schema": (
+        N_("It follows the Open Badges 3.0 rules."),
+        N_("It breaks the Open Badges 3.0 rules."),
+    ),
     "contexts": (
-        "Every term in it has a known meaning, so the signature covers all of it.",
-        "Some of its content would not be covered by the signature.",
+        N_("Every term in it has a known meaning, so the signature covers all of it."),
+        N_("Some of its content would not be covered by the signature."),
     ),
     "proof": (
-        "It has not been changed since it was signed.",
-        "Its signature does not match: it was changed, or not signed by this key.",
+        N_("It has not been changed since it was signed."),
+        N_("Its signature does not match: it was changed, or not signed by this key."),
     ),
     "key_binding": (
-        "It was signed with a key that belongs to the issuer.",
-        "The signing key does not belong to the issuer, or was compromised when it signed.",
+        N_("It was signed with a key that belongs to the issuer."),
+        N_("The signing key does not belong to the issuer, or was compromised when it signed."),
     ),
     "issuer": (
-        "The issuer is known to this service.",
-        "This service does not know the issuer: decide whether you trust them.",
+        N_("The issuer is known to this service."),
+        N_("This service does not know the issuer: decide whether you trust them."),
     ),
     "accreditation": (
-        "The provider holds a current accreditation, as stated.",
-        "The provider's accreditation expired, or the registry does not know the provider.",
+        N_("The provider holds a current accreditation, as stated."),
+        N_("The provider's accreditation expired, or the registry does not know the provider."),
     ),
-    "validity": ("It is within its validity period.", "It is outside its validity period."),
-    "status": ("The issuer has not revoked or suspended it.", "The issuer withdrew it."),
+    "validity": (N_("It is within its validity period."), N_("It is outside its validity period.")),
+    "status": (N_("The issuer has not revoked or suspended it."), N_("The issuer withdrew it.")),
     "recipient": (
-        "It was issued to the email address you entered.",
-        "It was not issued to the email address you entered.",
+        N_("It was issued to the email address you entered."),
+        N_("It was not issued to the email address you entered."),
     ),
-    "endorsements": ("Its endorsements are genuine.", "An endorsement could not be verified."),
+    "endorsements": (
+        N_("Its endorsements are genuine."),
+        N_("An endorsement could not be verified."),
+    ),
     "holder": (
-        "It was presented by the person it names as holder.",
-        "It was not signed by the holder it names.",
+        N_("It was presented by the person it names as holder."),
+        N_("It was not signed by the holder it names."),
     ),
     "components": (
-        "The credentials it combines are unchanged and still valid.",
-        "A credential it combines was changed, revoked or does not verify.",
+        N_("The credentials it combines are unchanged and still valid."),
+        N_("A credential it combines was changed, revoked or does not verify."),
     ),
     "compatibility": (
-        "It uses the current standards.",
-        "It uses an older form of the standards, still accepted.",
+        N_("It uses the current standards."),
+        N_("It uses an older form of the standards, still accepted."),
     ),
 }
 
@@ -119,8 +131,8 @@ def meaning(check_id: str, outcome: str) -> str:
     if outcome in ("failed", "warning"):
         return failed
     if outcome == "error":
-        return "This could not be checked."
-    return "This was not checked."
+        return N_("This could not be checked.")
+    return N_("This was not checked.")
 
 
 def human_date(value: str | None) -> str | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from credex import i18n
 from credex.core.baking import bake_png, bake_svg
 from credex.core.errors import CoreError
 from credex.db.models import Credential
@@ -18,7 +19,12 @@ from credex.errors import NotFound
 from credex.issuance.document import credential_url
 from credex.wallet import badge_image
 from credex.wallet.certificate import CertificateFacts, certificate_pdf
-from credex.wallet.facts import achievement_facts, entry_standing, learner_display_name
+from credex.wallet.facts import (
+    achievement_facts,
+    entry_standing,
+    issued_language,
+    learner_display_name,
+)
 from credex.wallet.repository import WalletEntry
 
 JSON_MEDIA_TYPE = "application/vc+ld+json"
@@ -63,11 +69,14 @@ def baked_svg_file(entry: WalletEntry) -> CredentialFile:
 
 
 def certificate_file(entry: WalletEntry, base_url: str, now: datetime) -> CredentialFile:
+    """The PDF certificate, in the credential's language (its Achievement's `inLanguage`)."""
     credential, achievement = entry.credential, entry.achievement
     url = credential_url(credential.id, base_url)
-    facts = achievement_facts(achievement)
+    content_language = issued_language(credential) or achievement.language
+    facts = achievement_facts(achievement, content_language)
+    labels = i18n.supported(content_language) or i18n.DEFAULT_LANGUAGE
     standing = entry_standing(entry, now)
-    note = None if standing.good else f"{standing.words}."
+    note = None if standing.good else f"{i18n.gettext(labels, standing.words)}."
     document = document_file(credential)
     pdf = certificate_pdf(
         CertificateFacts(
@@ -87,6 +96,7 @@ def certificate_file(entry: WalletEntry, base_url: str, now: datetime) -> Creden
             status_note=note,
             badge_image=badge_image.print_badge_jpeg(achievement),
             attachment=(document.name, document.data),
+            language=labels,
         )
     )
     return CredentialFile("certificate.pdf", "application/pdf", pdf, False)

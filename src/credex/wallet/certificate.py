@@ -8,6 +8,9 @@ the PDF as an embedded file, so the certificate travels with its proof.
 Text is set in the PDF core font Helvetica when it is all Latin-1 (nothing to embed: fast and
 small). Other scripts use DejaVu Sans when the system has it; without it, characters outside
 Latin-1 are transliterated (accents dropped) rather than lost silently.
+
+The labels, dates and numbers are in `language`, the credential's language (`credex.i18n`
+catalogues; English when credex has no interface in that language).
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from credex import i18n
+
 
 @dataclass(frozen=True)
 class CertificateFacts:
@@ -25,3 +27,4 @@ class CertificateFacts:
     badge_image: bytes | None = None  # JPEG or PNG
     attachment: tuple[str, bytes] | None = None  # (file name, bytes) embedded in the PDF
     extra: dict[str, str] = field(default_factory=dict)
+    language: str = i18n.DEFAULT_LANGUAGE  # the credential's language: labels and dates

@@ -1,7 +1,16 @@
-"""Layout of the PDF certificate with fpdf2 (see `credex.wallet.certificate` for what it says).
+"""The PDF certificate's layout (fpdf2), loaded only when a certificate is drawn.
 
-Kept apart so that fpdf2 and segno load only when a certificate is drawn, not when the app
-starts (issue 13 item 13: light worker start-up).
+It states what a reader of a paper certificate expects (title, learner, issuer, EQF level,
+ECTS, learning outcomes, dates) and carries a QR code to the credential's verification page,
+because paper proves nothing: the signed credential does. The credential itself is attached to
+the PDF as an embedded file, so the certificate travels with its proof.
+
+Text is set in the PDF core font Helvetica when it is all Latin-1 (nothing to embed: fast and
+small). Other scripts use DejaVu Sans when the system has it; without it, characters outside
+Latin-1 are transliterated (accents dropped) rather than lost silently.
+
+The labels, dates and numbers are in `language`, the credential's language (`credex.i18n`
+catalogues; English when credex has no interface in that language).
 """
 
 from __future__ import annotations
@@ -16,6 +25,8 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from credex import i18n
+from credex.i18n import N_
 from credex.wallet.certificate_facts import CertificateFacts
 
 _FONT_DIRS = (
@@ -26,6 +37,33 @@ _FONT_DIRS = (
 _INK = (33, 37, 41)
 _MUTED = (90, 98, 106)
 _ACCENT = (29, 78, 137)
+
+
+_HEADING = N_("CERTIFICATE OF ACHIEVEMENT")
+_PROOF_NOTE = N_(
+    "This paper is a summary. The signed digital credential (attached to this PDF) "
+    "is the proof; verify it at the address above or with any Open Badges 3.0 verifier."
+)
+_LABELS = (
+    _HEADING,
+    _PROOF_NOTE,
+    N_("awarded to"),
+    N_("by"),
+    N_("Learning outcomes"),
+    N_("EQF level"),
+    N_("ECTS credits"),
+    N_("Workload"),
+    N_("Awarded"),
+    N_("Valid until"),
+    N_("Credential"),
+    N_("not stated"),
+    N_("Verify this credential online:"),
+    N_("certificate"),
+)
+
+
+def _t(facts: CertificateFacts, message: str) -> str:
+    return i18n.gettext(facts.language, message)
 
 
 @lru_cache(maxsize=1)
@@ -39,6 +77,7 @@ def _unicode_fonts() -> tuple[Path, Path] | None:
 
 def _needs_unicode(facts: CertificateFacts) -> bool:
     texts = [facts.title, facts.learner, facts.issuer, facts.description, *facts.learning_outcomes]
+    texts += [_t(facts, label) for label in _LABELS]
     texts += [*facts.extra.keys(), *facts.extra.values(), facts.status_note or ""]
     try:
         "".join(texts).encode("latin-1")
@@ -62,6 +101,12 @@ class _Certificate(FPDF):
 
     def text_of(self, value: str) -> str:
         if self.unicode:
+            return value
+        try:  # French and Italian accents are Latin-1: the core font draws them
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            pass
+        else:
             return value
         folded = unicodedata.normalize("NFKD", value)
         plain = "".join(char for char in folded if not unicodedata.combining(char))
@@ -88,13 +133,13 @@ class _Certificate(FPDF):
         )
 
 
-def _date(value: datetime) -> str:
-    return value.strftime("%d %B %Y").lstrip("0")
+def _date(value: datetime, language: str) -> str:
+    return i18n.format_day(value, language)
 
 
 def render_certificate(facts: CertificateFacts) -> bytes:
     pdf = _Certificate(unicode=_needs_unicode(facts))
-    pdf.set_title(pdf.text_of(f"{facts.title} - certificate"))
+    pdf.set_title(pdf.text_of(f"{facts.title} - {_t(facts, 'certificate')}"))
     pdf.set_author(pdf.text_of(facts.issuer))
     pdf.set_creator("credex")
     pdf.set_creation_date(facts.issued_at)
@@ -108,13 +153,13 @@ def render_certificate(facts: CertificateFacts) -> bytes:
         picture = io.BytesIO(facts.badge_image)
         pdf.image(picture, x=(pdf.w - 34) / 2, y=16, w=34, h=34, keep_aspect_ratio=True)
         pdf.set_y(54)
-    pdf.write_line("CERTIFICATE OF ACHIEVEMENT", 11, bold=True, colour=_MUTED)
+    pdf.write_line(_t(facts, _HEADING), 11, bold=True, colour=_MUTED)
     pdf.ln(3)
     pdf.write_line(facts.title, 22, bold=True, colour=_ACCENT, height=10)
     pdf.ln(4)
-    pdf.write_line("awarded to", 11, colour=_MUTED)
+    pdf.write_line(_t(facts, "awarded to"), 11, colour=_MUTED)
     pdf.write_line(facts.learner, 18, bold=True, height=9)
-    pdf.write_line("by", 11, colour=_MUTED)
+    pdf.write_line(_t(facts, "by"), 11, colour=_MUTED)
     pdf.write_line(facts.issuer, 14, bold=True, height=7)
     if facts.status_note:
         pdf.ln(2)
@@ -126,7 +171,7 @@ def render_certificate(facts: CertificateFacts) -> bytes:
         _paragraph(pdf, facts.description, 10)
     if facts.learning_outcomes:
         pdf.ln(3)
-        _heading(pdf, "Learning outcomes")
+        _heading(pdf, _t(facts, "Learning outcomes"))
         for outcome in facts.learning_outcomes:
             _paragraph(pdf, f"\u2022 {outcome}" if pdf.unicode else f"- {outcome}", 10)
     _qr_block(pdf, facts)
@@ -137,17 +182,21 @@ def render_certificate(facts: CertificateFacts) -> bytes:
 
 
 def _facts_table(pdf: _Certificate, facts: CertificateFacts) -> None:
+    not_stated = _t(facts, "not stated")
     rows = [
-        ("EQF level", str(facts.eqf_level) if facts.eqf_level else "not stated"),
-        ("ECTS credits", facts.ects or "not stated"),
+        (_t(facts, "EQF level"), str(facts.eqf_level) if facts.eqf_level else not_stated),
+        (
+            _t(facts, "ECTS credits"),
+            i18n.format_number(facts.ects, facts.language) if facts.ects else not_stated,
+        ),
     ]
     if facts.workload:
-        rows.append(("Workload", facts.workload))
-    rows.append(("Awarded", _date(facts.valid_from)))
+        rows.append((_t(facts, "Workload"), facts.workload))
+    rows.append((_t(facts, "Awarded"), _date(facts.valid_from, facts.language)))
     if facts.valid_until:
-        rows.append(("Valid until", _date(facts.valid_until)))
+        rows.append((_t(facts, "Valid until"), _date(facts.valid_until, facts.language)))
     rows.extend(facts.extra.items())
-    rows.append(("Credential", facts.credential_id))
+    rows.append((_t(facts, "Credential"), facts.credential_id))
     for label, value in rows:
         pdf.set_x(35)
         pdf.set_font(pdf.family, "B", 10)
@@ -183,7 +232,9 @@ def _qr_block(pdf: _Certificate, facts: CertificateFacts) -> None:
     pdf.set_xy(20, top + 6)
     pdf.set_font(pdf.family, "B", 9)
     pdf.set_text_color(*_MUTED)
-    pdf.multi_cell(pdf.w - 40 - size - 6, 5, "Verify this credential online:")
+    pdf.multi_cell(
+        pdf.w - 40 - size - 6, 5, pdf.text_of(_t(facts, "Verify this credential online:"))
+    )
     pdf.set_x(20)
     pdf.set_font(pdf.family, "", 8)
     pdf.set_text_color(*_ACCENT)
@@ -193,8 +244,5 @@ def _qr_block(pdf: _Certificate, facts: CertificateFacts) -> None:
     pdf.multi_cell(
         pdf.w - 40 - size - 6,
         4,
-        pdf.text_of(
-            "This paper is a summary. The signed digital credential (attached to this PDF) "
-            "is the proof; verify it at the address above or with any Open Badges 3.0 verifier."
-        ),
+        pdf.text_of(_t(facts, _PROOF_NOTE)),
     )

@@ -1,6 +1,7 @@
 """The shared web layer: templates, static files, page sign-in and HTML error pages.
 
-`install_web(app)` mounts `/static`, the sign-in routes and the HTML error handlers. Feature
+`install_web(app)` mounts `/static`, the sign-in routes, the interface-language switch
+(`/language/{code}`) and the HTML error handlers. Feature
 pages are routers with `route_class=PageRoute` whose templates extend `base.html`.
 """
 
@@ -10,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
+from credex.web.language import router as language_router
 from credex.web.session import login_redirect
 from credex.web.templating import STATIC_DIR, LoginRequired, PageError, error_page
 
@@ -37,3 +39,4 @@ def install_web(app: FastAPI) -> None:
     app.include_router(staff_signin_router)
     app.include_router(console_router)
     app.include_router(admin_router)
+    app.include_router(language_router)

@@ -23,6 +23,7 @@ from credex.core.credentials.microcredential import (
     MicroCredentialSpec,
 )
 from credex.db.models import Achievement
+from credex.i18n import N_
 from credex.recognition.endorsement_store import endorsements_of
 from credex.web.document_pages import (
     number_text,
@@ -35,20 +36,20 @@ from credex.web.names import language_name
 from credex.web.templating import localized
 
 PARTICIPATION_WORDS = {
-    "online": "Online",
-    "onsite": "On site",
-    "blended": "Blended (online and on site)",
+    "online": N_("Online"),
+    "onsite": N_("On site"),
+    "blended": N_("Blended (online and on site)"),
 }
 SUPERVISION_WORDS = {
-    "unsupervised_no_id_check": "Not supervised; the learner's identity is not checked",
-    "supervised_no_id_check": "Supervised; the learner's identity is not checked",
-    "supervised_with_id_check": "Supervised, with a check of the learner's identity",
+    "unsupervised_no_id_check": N_("Not supervised; the learner's identity is not checked"),
+    "supervised_no_id_check": N_("Supervised; the learner's identity is not checked"),
+    "supervised_with_id_check": N_("Supervised, with a check of the learner's identity"),
 }
 STACKABILITY_WORDS = {
-    "standalone": "Stand-alone: a complete credential on its own",
-    "stackable": "Stackable: it can be combined with others into a larger credential",
+    "standalone": N_("Stand-alone: a complete credential on its own"),
+    "stackable": N_("Stackable: it can be combined with others into a larger credential"),
 }
-RESULT_TYPE_WORDS = {"GradePointAverage": "Grade point average (GPA)"}
+RESULT_TYPE_WORDS = {"GradePointAverage": N_("Grade point average (GPA)")}
 ESCO_PREFIX = "http://data.europa.eu/esco/"
 
 
@@ -75,7 +76,7 @@ class PageLink:
 def type_words(achievement_type: str) -> str:
     """`MicroCredential` → `Micro-credential`; other OB types split into words."""
     if achievement_type == MICRO_CREDENTIAL:
-        return "Micro-credential"
+        return N_("Micro-credential")
     return term_words(achievement_type)
 
 
@@ -191,6 +192,7 @@ def achievement_view(
         else None,
         "prerequisites": spec.prerequisites,
         "validity": validity_words(achievement.validity_months),
+        "validity_months": achievement.validity_months,
         "language": language_name(spec.language),
         "language_tag": spec.language,
         "stackability": STACKABILITY_WORDS.get(spec.stackability or "") or spec.stackability,
@@ -235,6 +237,6 @@ def render_achievement_page(
         image=spec.image,
         document=document,
         filename=f"achievement-{achievement.id}.json",
-        download_label="Download the Open Badges Achievement (JSON-LD)",
+        download_label=N_("Download the Open Badges Achievement (JSON-LD)"),
         achievement=view,
     )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from credex.achievements import repository as achievements
 from credex.db.models import Achievement, Issuer
+from credex.i18n import N_
 from credex.issuers.public import did_document_url, profile_url, public_profile_document
 from credex.recognition.endorsement_store import endorsements_of
 from credex.settings import Settings
@@ -127,7 +128,7 @@ def render_issuer_page(request: Request, session: Session, issuer: Issuer) -> Re
         image=(profile.get("image") or {}).get("id"),
         document=profile,
         filename=f"issuer-{issuer.id}.json",
-        download_label="Download the Open Badges Profile (JSON-LD)",
+        download_label=N_("Download the Open Badges Profile (JSON-LD)"),
         issuer=view,
         endorsements=endorsements_of(session, issuer_id=issuer.id),
         achievements=catalogue,

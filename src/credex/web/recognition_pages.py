@@ -19,6 +19,7 @@ from credex.audit.actors import actor_label
 from credex.db.models import Achievement
 from credex.deps import SessionDep, SettingsDep
 from credex.errors import Conflict, InvalidInput, NotFound
+from credex.i18n import N_
 from credex.recognition import rpl
 from credex.web.forms import SubmittedForm, SubmittedFormDep
 from credex.web.session import CheckedLearnerForm, PageLearner, PageLearnerDep
@@ -26,11 +27,11 @@ from credex.web.templating import PageRoute, render
 
 router = APIRouter(prefix="/wallet/recognition", route_class=PageRoute, include_in_schema=False)
 STAGE_WORDS = {
-    "draft": "Draft: documenting your learning",
-    "submitted": "Submitted: being assessed",
-    "more_evidence": "More evidence asked for",
-    "accepted": "Recognised: credential issued",
-    "declined": "Declined",
+    "draft": N_("Draft: documenting your learning"),
+    "submitted": N_("Submitted: being assessed"),
+    "more_evidence": N_("More evidence asked for"),
+    "accepted": N_("Recognised: credential issued"),
+    "declined": N_("Declined"),
 }
 
 

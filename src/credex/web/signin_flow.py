@@ -35,7 +35,7 @@ from credex.web.session import (
     set_signin_csrf_cookie,
     signin_csrf_matches,
 )
-from credex.web.templating import PageRoute, render
+from credex.web.templating import PageRoute, render, request_language
 
 EXPIRED = "This sign-in link has expired or was already used. Ask for a new one."
 NEXT_COOKIE = "credex_signin_next"  # where to go after signing in (a local path), for an hour
@@ -111,7 +111,9 @@ def signin_router(flow: SignInFlow) -> APIRouter:
         try:
             address = MagicLinkRequest(email=email).email
             limit_signin_client(session, request, settings.signin_per_client_per_hour)
-            service.request_magic_link(session, address, settings, flow.purpose)
+            service.request_magic_link(
+                session, address, settings, flow.purpose, request_language(request)
+            )
         except ValidationError:
             message = "Enter an e-mail address like name@example.org."
             return form_page(request, email, message, 422, next_path)

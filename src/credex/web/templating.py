@@ -3,11 +3,19 @@
 Autoescaping is on for every template and undefined variables fail loudly (StrictUndefined), so a
 typo in a template is a test failure, not a silently empty field. Pages send a strict Content
 Security Policy: no inline script or style, nothing from other origins.
+
+Page text goes through gettext (`{% trans %}`, `_()`; catalogues in `credex/locale`, see
+`credex.i18n`). The interface language is chosen per request (the `credex_lang` cookie set by
+`/language`, else `Accept-Language`) and held in a context variable while a page renders, so
+the one shared environment serves every language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
+from contextvars import ContextVar
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +25,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from credex import __version__
+from credex import __version__, i18n
 from credex.errors import CredexError
+from credex.i18n import N_
 from credex.web.nav import nav_user
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -53,6 +62,57 @@ def static_url(path: str) -> str:
     return f"/static/{path}?v={__version__}"
 
 
+# Context values that routers pass as English text; shown translated (see `page_messages`).
+TRANSLATED_CONTEXT = ("title", "error", "done", "import_error")
+
+_language: ContextVar[str] = ContextVar("credex_interface_language", default=i18n.DEFAULT_LANGUAGE)
+
+
+def current_language() -> str:
+    """The interface language of the page being rendered (English outside a page)."""
+    return _language.get()
+
+
+def request_language(request: Request) -> str:
+    """The interface language for `request`: remembered choice, else the browser's, else English."""
+    return i18n.choose(
+        request.cookies.get(i18n.LANGUAGE_COOKIE), request.headers.get("accept-language")
+    )
+
+
+def _gettext(message: str) -> str:
+    return i18n.gettext(_language.get(), message)
+
+
+def _ngettext(singular: str, plural: str, count: int) -> str:
+    return i18n.ngettext(_language.get(), singular, plural, count)
+
+
+def _date_filter(value: date | datetime | None, form: str = "long") -> str:
+    return i18n.format_day(value, _language.get(), form)
+
+
+def _datetime_utc_filter(value: datetime) -> str:
+    return i18n.format_moment_utc(value, _language.get())
+
+
+def _time_utc_filter(value: datetime) -> str:
+    return i18n.format_moment_utc(value, _language.get(), with_date=False)
+
+
+def _number_filter(value: int | float | Decimal | str | None) -> str:
+    return i18n.format_number(value, _language.get())
+
+
+def _known(value: str | None) -> str:
+    """English text from Python shown translated when the catalogue has it (no formatting)."""
+    return i18n.gettext(_language.get(), value) if value else ""
+
+
+def _language_name(tag: str) -> str:
+    return i18n.language_display_name(tag, _language.get())
+
+
 environment = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
     autoescape=select_autoescape(("html", "xml"), default_for_string=True),
@@ -61,25 +121,48 @@ environment = Environment(
     lstrip_blocks=True,
     extensions=["jinja2.ext.i18n"],
 )
-# Every user-visible string goes through gettext (`_()`, `{% trans %}`); catalogues come later.
-environment.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+environment.policies["ext.i18n.trimmed"] = True
+environment.install_gettext_callables(  # type: ignore[attr-defined]
+    _gettext, _ngettext, newstyle=True
+)
 environment.filters["localized"] = localized
+environment.filters["date"] = _date_filter
+environment.filters["number"] = _number_filter
+environment.filters["datetime_utc"] = _datetime_utc_filter
+environment.filters["time_utc"] = _time_utc_filter
+environment.filters["language_name"] = _language_name
+environment.filters["known"] = _known
 environment.globals["static_url"] = static_url
+environment.globals["interface_languages"] = i18n.own_names()
 
 
 def render(request: Request, name: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render `name` with the variables every page (base.html) needs, plus `context`."""
+    """Render `name` with the variables every page (base.html) needs, plus `context`.
+
+    `lang` is the interface language (`<html lang>`); content in another language carries its
+    own `lang` attribute in the template.
+    """
+    language = request_language(request)
     user = nav_user(request)
     values: dict[str, Any] = {
         "request": request,
-        "lang": "en",
         "nav_user": user,
         "csrf_token": user.csrf_token if user else "",
         "title": "credex",
     }
     values.update(context)
-    html = environment.get_template(name).render(values)
-    return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
+    for key in TRANSLATED_CONTEXT:
+        value = values.get(key)
+        if type(value) is str:  # English text from Python (listed in `page_messages`)
+            values[key] = i18n.gettext(language, value)
+    values["lang"] = language
+    token = _language.set(language)
+    try:
+        html = environment.get_template(name).render(values)
+    finally:
+        _language.reset(token)
+    headers = {**SECURITY_HEADERS, "Content-Language": language}
+    return HTMLResponse(html, status_code=status_code, headers=headers)
 
 
 class PageError(Exception):
@@ -117,20 +200,20 @@ class PageRoute(APIRoute):
                 raise PageError(exc.status, exc.title, exc.detail) from exc
             except RequestValidationError as exc:
                 if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
-                    raise PageError(404, "Not found", "There is nothing at this address.") from exc
-                raise PageError(400, "Bad request", "The form was incomplete.") from exc
+                    raise PageError(
+                        404, N_("Not found"), N_("There is nothing at this address.")
+                    ) from exc
+                raise PageError(400, N_("Bad request"), N_("The form was incomplete.")) from exc
 
         return page_handler
 
 
 def error_page(request: Request, error: PageError) -> HTMLResponse:
-    return render(
-        request,
-        "error.html",
-        status_code=error.status,
-        title=error.title,
-        error=error,
-    )
+    """The error as a page; titles and details marked with `N_` are shown translated."""
+    language = request_language(request)
+    title = i18n.gettext(language, error.title)
+    shown = PageError(error.status, title, i18n.gettext(language, error.detail))
+    return render(request, "error.html", status_code=error.status, title=title, error=shown)
 
 
 def attachment(data: bytes | str, media_type: str, filename: str) -> Response:

@@ -31,3 +31,5 @@ class Learner(UUIDPrimaryKey, Timestamps, Base):
     external_id: Mapped[str | None] = mapped_column(String(300))
     # Set by the unsubscribe link of an issuance notification: no more mail from this issuer.
     unsubscribed_at: Mapped[datetime | None]
+    # BCP 47: credentials go out in this language when the achievement has it.
+    preferred_language: Mapped[str | None] = mapped_column(String(35))

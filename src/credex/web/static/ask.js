@@ -1,6 +1,10 @@
 // Waits for a wallet's answer: polls the request's state and reloads the page when it is
 // answered or expired (the server renders the report). No third-party code.
 "use strict";
+function say(element, key, english) {
+  // The page's translation (a data-say-* attribute written through gettext), else English.
+  return (element && element.getAttribute("data-say-" + key)) || english;
+}
 (function () {
   var box = document.querySelector("[data-poll]");
   if (!box) {
@@ -13,7 +17,7 @@
       .then(function (response) { return response.json(); })
       .then(function (body) {
         if (body.state && body.state !== "pending") {
-          status.textContent = "The wallet answered. Showing the report…";
+          status.textContent = say(status, "answered", "The wallet answered. Showing the report…");
           window.location.reload();
         } else {
           window.setTimeout(poll, 1500);

@@ -1,6 +1,10 @@
 // /verify: a drop zone for files or dragged text/links, and QR scanning with the device camera
 // through the browser's own BarcodeDetector (no third-party code). Without it, a plain message.
 "use strict";
+function say(element, key, english) {
+  // The page's translation (a data-say-* attribute written through gettext), else English.
+  return (element && element.getAttribute("data-say-" + key)) || english;
+}
 (function () {
   var zone = document.querySelector("[data-dropzone]");
   var form = zone && zone.closest("form");
@@ -22,14 +26,16 @@
       var data = event.dataTransfer;
       if (data.files && data.files.length) {
         file.files = data.files;
-        chosen.textContent = "Chosen: " + data.files[0].name;
+        chosen.textContent = say(chosen, "chosen", "Chosen:") + " " + data.files[0].name;
       } else {
         text.value = data.getData("text/uri-list") || data.getData("text/plain") || "";
         text.focus();
       }
     });
     file.addEventListener("change", function () {
-      chosen.textContent = file.files.length ? "Chosen: " + file.files[0].name : "";
+      chosen.textContent = file.files.length
+        ? say(chosen, "chosen", "Chosen:") + " " + file.files[0].name
+        : "";
     });
   }
 
@@ -45,8 +51,8 @@
     navigator.mediaDevices.getUserMedia;
   if (!supported) {
     start.hidden = true;
-    status.textContent = "This browser cannot read QR codes here. Scan the code with your " +
-      "phone's camera app, then paste the address it shows above.";
+    status.textContent = say(status, "unsupported", "This browser cannot read QR codes here. " +
+      "Scan the code with your phone's camera app, then paste the address it shows above.");
     return;
   }
   start.addEventListener("click", function () {
@@ -56,7 +62,7 @@
         video.srcObject = stream;
         video.hidden = false;
         video.play();
-        status.textContent = "Point the camera at the QR code.";
+        status.textContent = say(status, "point", "Point the camera at the QR code.");
         function stop() {
           stream.getTracks().forEach(function (track) { track.stop(); });
           video.hidden = true;
@@ -66,7 +72,7 @@
             if (codes.length) {
               stop();
               text.value = codes[0].rawValue;
-              status.textContent = "Code read. Verifying…";
+              status.textContent = say(status, "read", "Code read. Verifying…");
               form.submit();
             } else {
               window.requestAnimationFrame(look);
@@ -76,7 +82,9 @@
         look();
       },
       function () {
-        status.textContent = "The camera could not be used. Allow it, or paste the address instead.";
+        status.textContent = say(
+          status, "camera", "The camera could not be used. Allow it, or paste the address instead."
+        );
       }
     );
   });
